@@ -1,0 +1,137 @@
+//! Reading scenario files: the `extends` chain (parents first, cycles refused), parsing each
+//! file into raw types, merging them, and resolving the result. Also `--set` overrides.
+
+use std::path::{Path, PathBuf};
+
+use super::paths::{self, Override};
+use super::raw::{FileId, Loc, RawFile, parse_file};
+use super::resolve::{resolve, shares_rule, stakes_rule};
+use super::{Problem, Scenario, ScenarioError, SourceFile, Sources};
+
+/// Reads, merges and validates a scenario file and the files it extends.
+pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    let mut sources = Sources::default();
+    let raw = read_chain(path, &mut sources, &mut Vec::new(), None);
+    finish(raw, sources)
+}
+
+/// Validates a scenario given as text; `name` is how errors name it, and `extends` paths are
+/// relative to it.
+pub fn load_str(name: &str, text: &str) -> Result<Scenario, ScenarioError> {
+    let mut sources = Sources::default();
+    let raw = parse_chain(Path::new(name), text.to_string(), &mut sources, &mut Vec::new());
+    finish(raw, sources)
+}
+
+fn finish(raw: Result<RawFile, Problem>, sources: Sources) -> Result<Scenario, ScenarioError> {
+    let top = Loc::default();
+    let raw = raw.map_err(|p| ScenarioError::new(sources.clone(), vec![p]))?;
+    resolve(raw, top).map_err(|problems| ScenarioError::new(sources, problems))
+}
+
+/// Reads `path` and everything it extends; `chain` holds the files being read, for cycles;
+/// `from` is the `extends` key that named this file.
+fn read_chain(
+    path: &Path,
+    sources: &mut Sources,
+    chain: &mut Vec<PathBuf>,
+    from: Option<Loc>,
+) -> Result<RawFile, Problem> {
+    let problem = |message: String| match from {
+        Some(at) => Problem::at(at, message),
+        None => Problem::nowhere(message),
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| problem(format!("cannot read {}: {e}", path.display())))?;
+    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    if let Some(first) = chain.iter().position(|p| *p == canonical) {
+        let names: Vec<String> = chain[first..]
+            .iter()
+            .chain(std::iter::once(&canonical))
+            .map(|p| p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned()))
+            .collect();
+        return Err(problem(format!("extends makes a cycle: {}", names.join(" -> "))));
+    }
+    chain.push(canonical);
+    let raw = parse_chain(path, text, sources, chain);
+    chain.pop();
+    raw
+}
+
+fn parse_chain(
+    path: &Path,
+    text: String,
+    sources: &mut Sources,
+    chain: &mut Vec<PathBuf>,
+) -> Result<RawFile, Problem> {
+    let file = sources.files.len() as FileId;
+    let parsed = parse_file(&text, file);
+    sources.files.push(SourceFile {
+        path: path.to_path_buf(),
+        text,
+    });
+    let raw = parsed.map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        Problem::at(
+            Loc {
+                file,
+                start: span.start as u32,
+                end: span.end as u32,
+            },
+            e.message().trim().to_string(),
+        )
+    })?;
+    let Some(extends) = raw.scenario.as_ref().and_then(|s| s.value.extends.clone()) else {
+        return Ok(raw);
+    };
+    let parent_path = path
+        .parent()
+        .unwrap_or_else(|| Path::new(""))
+        .join(&extends.value);
+    let mut parent = read_chain(&parent_path, sources, chain, Some(extends.at))?;
+    parent.merge(raw);
+    Ok(parent)
+}
+
+/// Applies `--set` overrides to a resolved scenario and checks the result as a file would be
+/// checked: ranges, the rules that involve several keys, and event rounds.
+pub fn apply_overrides(s: &mut Scenario, overrides: &[Override]) -> Result<(), String> {
+    for o in overrides {
+        let whole = |e: String| format!("--set {}={}: {e}", o.path, o.value);
+        let int = |lo: u64, hi: u64| -> Result<u64, String> {
+            match o.value.parse::<u64>() {
+                Ok(v) if (lo..=hi).contains(&v) => Ok(v),
+                _ => Err(whole(format!("expected a whole number between {lo} and {hi}"))),
+            }
+        };
+        match o.path.as_str() {
+            "experiment.runs" => s.runs = int(1, 1_000_000_000)?,
+            "experiment.seed" => s.seed = int(0, u64::MAX)?,
+            "scenario.rounds" => s.rounds = int(1, 1_000_000)? as u32,
+            path => {
+                let target = paths::resolve(path, s).map_err(whole)?;
+                let value = target.value(&o.parsed_value()).map_err(whole)?;
+                paths::apply(s, &target, &value);
+            }
+        }
+    }
+    if let Some(e) = s.events.iter().find(|e| e.round > s.rounds) {
+        return Err(format!(
+            "an event is set for round {}, after the last round {}",
+            e.round, s.rounds
+        ));
+    }
+    let mut probe = s.clone();
+    if let Some(msg) = stakes_rule(&probe).or_else(|| shares_rule(&probe)) {
+        return Err(format!("after --set: {msg}"));
+    }
+    for e in &s.events {
+        for op in &e.sets {
+            paths::apply(&mut probe, &op.target, &op.value);
+        }
+        if let Some(msg) = stakes_rule(&probe).or_else(|| shares_rule(&probe)) {
+            return Err(format!("after --set, the event of round {}: {msg}", e.round));
+        }
+    }
+    Ok(())
+}
