@@ -192,7 +192,12 @@ pub enum Level {
 
 impl Level {
     /// Every level, in order.
-    pub const ALL: [Level; 4] = [Level::None, Level::Observer, Level::Consultative, Level::Equal];
+    pub const ALL: [Level; 4] = [
+        Level::None,
+        Level::Observer,
+        Level::Consultative,
+        Level::Equal,
+    ];
 
     /// The name used in scenario files.
     pub fn name(self) -> &'static str {
@@ -266,7 +271,11 @@ mod tests {
             assert!(k.range().contains(d), "{}", k.name());
         }
         for k in GovernmentKey::ALL {
-            assert!(k.range().contains(k.default_value().unwrap()), "{}", k.name());
+            assert!(
+                k.range().contains(k.default_value().unwrap()),
+                "{}",
+                k.name()
+            );
         }
     }
 
@@ -293,6 +302,9 @@ mod tests {
             model_table_keys("opinion"),
             ["confidence", "convergence", "interactions"]
         );
-        assert_eq!(model_table_keys("diffusion"), ["adoption", "learning", "stakes"]);
+        assert_eq!(
+            model_table_keys("diffusion"),
+            ["adoption", "learning", "stakes"]
+        );
     }
 }

@@ -19,7 +19,12 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
 /// relative to it.
 pub fn load_str(name: &str, text: &str) -> Result<Scenario, ScenarioError> {
     let mut sources = Sources::default();
-    let raw = parse_chain(Path::new(name), text.to_string(), &mut sources, &mut Vec::new());
+    let raw = parse_chain(
+        Path::new(name),
+        text.to_string(),
+        &mut sources,
+        &mut Vec::new(),
+    );
     finish(raw, sources)
 }
 
@@ -48,9 +53,17 @@ fn read_chain(
         let names: Vec<String> = chain[first..]
             .iter()
             .chain(std::iter::once(&canonical))
-            .map(|p| p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned()))
+            .map(|p| {
+                p.file_name().map_or_else(
+                    || p.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                )
+            })
             .collect();
-        return Err(problem(format!("extends makes a cycle: {}", names.join(" -> "))));
+        return Err(problem(format!(
+            "extends makes a cycle: {}",
+            names.join(" -> ")
+        )));
     }
     chain.push(canonical);
     let raw = parse_chain(path, text, sources, chain);
@@ -101,7 +114,9 @@ pub fn apply_overrides(s: &mut Scenario, overrides: &[Override]) -> Result<(), S
         let int = |lo: u64, hi: u64| -> Result<u64, String> {
             match o.value.parse::<u64>() {
                 Ok(v) if (lo..=hi).contains(&v) => Ok(v),
-                _ => Err(whole(format!("expected a whole number between {lo} and {hi}"))),
+                _ => Err(whole(format!(
+                    "expected a whole number between {lo} and {hi}"
+                ))),
             }
         };
         match o.path.as_str() {
@@ -130,7 +145,10 @@ pub fn apply_overrides(s: &mut Scenario, overrides: &[Override]) -> Result<(), S
             paths::apply(&mut probe, &op.target, &op.value);
         }
         if let Some(msg) = stakes_rule(&probe).or_else(|| shares_rule(&probe)) {
-            return Err(format!("after --set, the event of round {}: {msg}", e.round));
+            return Err(format!(
+                "after --set, the event of round {}: {msg}",
+                e.round
+            ));
         }
     }
     Ok(())

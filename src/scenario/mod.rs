@@ -258,14 +258,23 @@ impl Scenario {
         }
         for g in &self.governments {
             for k in GovernmentKey::ALL {
-                push(format!("government.{}.{}", g.id, k.name()), g.values.get(*k));
+                push(
+                    format!("government.{}.{}", g.id, k.name()),
+                    g.values.get(*k),
+                );
             }
             for (i, p) in g.ideal.iter().enumerate() {
-                push(format!("government.{}.ideal.{}", g.id, self.issues[i].id), p);
+                push(
+                    format!("government.{}.ideal.{}", g.id, self.issues[i].id),
+                    p,
+                );
             }
             for (i, p) in g.policy.iter().enumerate() {
                 if let Some(p) = p {
-                    push(format!("government.{}.policy.{}", g.id, self.issues[i].id), p);
+                    push(
+                        format!("government.{}.policy.{}", g.id, self.issues[i].id),
+                        p,
+                    );
                 }
             }
         }

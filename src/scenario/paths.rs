@@ -91,9 +91,10 @@ impl Target {
                     "expected none, observer, consultative or equal, got \"{w}\""
                 )),
             },
-            (None, SetValue::Number(_)) => {
-                Err("expected an ambassador level (none, observer, consultative, equal), got a number".into())
-            }
+            (None, SetValue::Number(_)) => Err(
+                "expected an ambassador level (none, observer, consultative, equal), got a number"
+                    .into(),
+            ),
         }
     }
 }
@@ -103,9 +104,9 @@ pub fn check_param(p: Param, range: Range) -> Result<(), String> {
     match p {
         Param::Fixed(x) if range.contains(x) => Ok(()),
         Param::Fixed(x) => Err(format!("expected a number {}, got {x}", range.describe())),
-        Param::Uniform(lo, hi) if lo > hi => {
-            Err(format!("uniform bounds must satisfy lo <= hi, got [{lo}, {hi}]"))
-        }
+        Param::Uniform(lo, hi) if lo > hi => Err(format!(
+            "uniform bounds must satisfy lo <= hi, got [{lo}, {hi}]"
+        )),
         Param::Uniform(lo, hi) if range.contains(lo) && range.contains(hi) => Ok(()),
         Param::Uniform(lo, hi) => Err(format!(
             "uniform bounds must be {}, got [{lo}, {hi}]",
@@ -177,7 +178,9 @@ pub fn resolve(path: &str, s: &Scenario) -> Result<Target, String> {
     let members = match kind {
         AgentKind::Government => select(
             id,
-            s.governments.iter().map(|a| (a.id.as_str(), a.entry.as_str())),
+            s.governments
+                .iter()
+                .map(|a| (a.id.as_str(), a.entry.as_str())),
             kind,
         )?,
         AgentKind::Firm => select(

@@ -127,7 +127,10 @@ impl<'de> Visitor<'de> for ParamVisitor {
         }
         match bounds.as_deref() {
             Some([lo, hi]) => Ok(Param::Uniform(lo.0, hi.0)),
-            Some(other) => Err(de::Error::invalid_length(other.len(), &"two bounds [lo, hi]")),
+            Some(other) => Err(de::Error::invalid_length(
+                other.len(),
+                &"two bounds [lo, hi]",
+            )),
             None => Err(de::Error::missing_field("uniform")),
         }
     }
@@ -504,7 +507,10 @@ impl Entry for RawNgo {
 /// Merges a child's entries into the parent's: same id, key by key; new ids appended.
 pub fn merge_entries<E: Entry>(parent: &mut Vec<Sp<E>>, child: Vec<Sp<E>>) {
     for c in child {
-        match parent.iter_mut().find(|p| p.value.id().value == c.value.id().value) {
+        match parent
+            .iter_mut()
+            .find(|p| p.value.id().value == c.value.id().value)
+        {
             Some(p) => p.value.merge(c.value),
             None => parent.push(c),
         }

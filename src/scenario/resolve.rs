@@ -9,8 +9,8 @@ use super::keys::{FirmKey, GovernmentKey, Level, ModelKey, NgoKey, Range, model_
 use super::paths::{self, SetOp, Target, Value, check_param};
 use super::raw::*;
 use super::{
-    Event, Firm, Government, GovernmentKind, Issue, MAX_OPINION_VALUES, Members, Model, Ngo,
-    Phase, Problem, Scandal, Scenario,
+    Event, Firm, Government, GovernmentKind, Issue, MAX_OPINION_VALUES, Members, Model, Ngo, Phase,
+    Problem, Scandal, Scenario,
 };
 
 const MAX_ROUNDS: i64 = 1_000_000;
@@ -133,10 +133,7 @@ impl Resolver {
         if !valid_id(&id.value) {
             self.err(
                 id.at,
-                format!(
-                    "ids must match [a-z0-9][a-z0-9_-]*, got \"{}\"",
-                    id.value
-                ),
+                format!("ids must match [a-z0-9][a-z0-9_-]*, got \"{}\"", id.value),
             );
         }
     }
@@ -157,7 +154,10 @@ impl Resolver {
                     }
                     None => self.err(
                         issue.at,
-                        format!("{key} names issue \"{}\", but no issue has that id", issue.value),
+                        format!(
+                            "{key} names issue \"{}\", but no issue has that id",
+                            issue.value
+                        ),
                     ),
                 }
             }
@@ -230,7 +230,10 @@ pub fn resolve(raw: RawFile, top: Loc) -> Result<Scenario, Vec<Problem>> {
     // [scenario]
     let (mut name, mut description, mut rounds) = (String::new(), String::new(), 1);
     match &raw.scenario {
-        None => r.err(top, "the file has no [scenario] table; it needs name and rounds"),
+        None => r.err(
+            top,
+            "the file has no [scenario] table; it needs name and rounds",
+        ),
         Some(sc) => {
             match &sc.value.name {
                 Some(n) => name = n.value.clone(),
@@ -273,7 +276,10 @@ pub fn resolve(raw: RawFile, top: Loc) -> Result<Scenario, Vec<Problem>> {
         let e = &e.value;
         r.id(&e.id);
         if issues.iter().any(|i: &Issue| i.id == e.id.value) {
-            r.err(e.id.at, format!("issue id \"{}\" is used twice", e.id.value));
+            r.err(
+                e.id.at,
+                format!("issue id \"{}\" is used twice", e.id.value),
+            );
         }
         let salience = match &e.salience {
             Some(Sp {
@@ -286,7 +292,10 @@ pub fn resolve(raw: RawFile, top: Loc) -> Result<Scenario, Vec<Problem>> {
                 *x
             }
             Some(Sp { at, .. }) => {
-                r.err(*at, "salience must be a fixed number; issues have no uncertain parameters");
+                r.err(
+                    *at,
+                    "salience must be a fixed number; issues have no uncertain parameters",
+                );
                 1.0
             }
             None => 1.0,
@@ -327,7 +336,10 @@ pub fn resolve(raw: RawFile, top: Loc) -> Result<Scenario, Vec<Problem>> {
     }
     let issue_roster = Roster {
         kind: "issue",
-        agents: issues.iter().map(|i| (i.id.clone(), i.id.clone())).collect(),
+        agents: issues
+            .iter()
+            .map(|i| (i.id.clone(), i.id.clone()))
+            .collect(),
     };
     let k_count = issues.len();
 
@@ -356,7 +368,10 @@ pub fn resolve(raw: RawFile, top: Loc) -> Result<Scenario, Vec<Problem>> {
             None => {
                 r.err(
                     e.id.at,
-                    format!("government \"{}\" has no citizens, which is required", e.id.value),
+                    format!(
+                        "government \"{}\" has no citizens, which is required",
+                        e.id.value
+                    ),
                 );
                 2
             }
@@ -375,7 +390,9 @@ pub fn resolve(raw: RawFile, top: Loc) -> Result<Scenario, Vec<Problem>> {
                     continue;
                 };
                 match bounds.value.as_slice() {
-                    [lo, hi] if 0.0 <= lo.value.0 && lo.value.0 <= hi.value.0 && hi.value.0 <= 1.0 => {
+                    [lo, hi]
+                        if 0.0 <= lo.value.0 && lo.value.0 <= hi.value.0 && hi.value.0 <= 1.0 =>
+                    {
                         opinion[k] = (lo.value.0, hi.value.0)
                     }
                     [lo, hi] => r.err(
@@ -524,7 +541,8 @@ pub fn resolve(raw: RawFile, top: Loc) -> Result<Scenario, Vec<Problem>> {
             };
             r.number(v, k.name(), k.range(), k.default_value(), &e.id)
         });
-        let shares = values.campaign_share.hi() + values.advocacy_share.hi() + values.watchdog_share.hi();
+        let shares =
+            values.campaign_share.hi() + values.advocacy_share.hi() + values.watchdog_share.hi();
         if shares > 1.0 + SUM_SLACK {
             let at = [&e.campaign_share, &e.advocacy_share, &e.watchdog_share]
                 .into_iter()
@@ -648,7 +666,10 @@ pub fn resolve(raw: RawFile, top: Loc) -> Result<Scenario, Vec<Problem>> {
                 }
             }
             let scandal = e.value.scandal.as_ref().and_then(|s| {
-                let issue = scenario.issues.iter().position(|i| i.id == s.value.issue.value);
+                let issue = scenario
+                    .issues
+                    .iter()
+                    .position(|i| i.id == s.value.issue.value);
                 if issue.is_none() {
                     r.err(
                         s.value.issue.at,
@@ -660,11 +681,24 @@ pub fn resolve(raw: RawFile, top: Loc) -> Result<Scenario, Vec<Problem>> {
                 }
                 let size = s.value.size.value.0;
                 if !Range::UNIT.contains(size) {
-                    r.err(s.value.size.at, format!("scandal size must be between 0 and 1, got {size}"));
+                    r.err(
+                        s.value.size.at,
+                        format!("scandal size must be between 0 and 1, got {size}"),
+                    );
                 }
-                Some(Scandal { issue: issue?, size })
+                Some(Scandal {
+                    issue: issue?,
+                    size,
+                })
             });
-            events.push((Event { round, sets, scandal }, locs));
+            events.push((
+                Event {
+                    round,
+                    sets,
+                    scandal,
+                },
+                locs,
+            ));
         }
         events.sort_by_key(|(e, _)| e.round);
         let mut probe = scenario.clone();
@@ -742,7 +776,10 @@ fn resolve_model(r: &mut Resolver, raw: Option<&RawModel>) -> Model {
             match Phase::from_name(&name.value) {
                 Some(p) if schedule.contains(&p) => r.err(
                     name.at,
-                    format!("schedule names \"{}\" twice; each phase runs at most once", name.value),
+                    format!(
+                        "schedule names \"{}\" twice; each phase runs at most once",
+                        name.value
+                    ),
                 ),
                 Some(p) => schedule.push(p),
                 None => r.err(

@@ -1,0 +1,65 @@
+//! The campaigns phase: NGOs' and firms' public campaigns persuade randomly reached citizens.
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+
+use super::World;
+
+impl World<'_> {
+    /// MODEL.md 3, campaigns: each NGO spends budget x campaign_share over its (target, focus
+    /// issue) pairs, then each firm revenue x pr_share over its (market, issue) pairs; a pair
+    /// with spend m reaches min(citizens, floor(m / cost_per_citizen)) citizens drawn with
+    /// replacement, each moving `persuasion` of the way to the spender's ideal.
+    pub(super) fn campaigns(&mut self, rng: &mut ChaCha8Rng) {
+        let k = self.k;
+        let s = self.scenario;
+        for n in 0..self.ngos.len() {
+            let v = &self.ngos[n].values;
+            let money = v.budget * v.campaign_share;
+            self.counters.ngo_spend += money;
+            let focus = s.ngos[n].focus;
+            let pairs = s.ngos[n].targets.len() * focus.count_ones() as usize;
+            if pairs == 0 || money <= 0.0 {
+                continue;
+            }
+            let per_pair = money / pairs as f64;
+            for g in s.ngos[n].targets.iter() {
+                for issue in (0..k).filter(|i| focus >> i & 1 == 1) {
+                    let ideal = self.ngo_ideal[n * k + issue];
+                    self.persuade(g, issue, per_pair, ideal, rng);
+                }
+            }
+        }
+        for f in 0..self.firms.len() {
+            let v = &self.firms[f].values;
+            let money = v.revenue * v.pr_share;
+            let pairs = s.firms[f].markets.len() * k;
+            if pairs == 0 || money <= 0.0 {
+                continue;
+            }
+            let per_pair = money / pairs as f64;
+            for g in s.firms[f].markets.iter() {
+                for issue in 0..k {
+                    let ideal = self.firm_ideal[f * k + issue];
+                    self.persuade(g, issue, per_pair, ideal, rng);
+                }
+            }
+        }
+    }
+
+    /// One campaign of `money` on (g, issue) towards `ideal`.
+    fn persuade(&mut self, g: usize, issue: usize, money: f64, ideal: f64, rng: &mut ChaCha8Rng) {
+        let c = self.governments[g].citizens;
+        let reach = (money / self.model.cost_per_citizen).floor().min(c as f64) as usize;
+        if reach == 0 {
+            return;
+        }
+        let persuasion = self.model.persuasion;
+        let o = &mut self.opinions[g][issue * c..(issue + 1) * c];
+        for _ in 0..reach {
+            let i = rng.random_range(0..c);
+            o[i] += persuasion * (ideal - o[i]);
+        }
+        self.opinions_changed(g);
+    }
+}

@@ -1,0 +1,357 @@
+//! The reference model (MODEL.md sections 2 to 4): the state of one run and the phases of a
+//! round, one file per phase. A [`World`] is built from a resolved scenario and a run's random
+//! stream; every phase takes that stream as `&mut` and nothing else random. Nothing here
+//! allocates after [`World::new`], reads a clock or does I/O.
+
+mod campaigns;
+mod compliance;
+mod coregulation;
+mod decision;
+mod diffusion;
+mod events;
+mod lobbying;
+mod market;
+pub mod metrics;
+mod opinion;
+mod trust;
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+
+use crate::scenario::paths::Value;
+use crate::scenario::{
+    FirmValues, GovernmentValues, Level, ModelValues, NgoValues, Param, Phase, Scenario,
+};
+
+/// A draw of an uncertain parameter: `lo + (hi - lo) * u`.
+fn draw(p: Param, rng: &mut ChaCha8Rng) -> f64 {
+    match p {
+        Param::Fixed(x) => x,
+        Param::Uniform(lo, hi) => lo + (hi - lo) * rng.random::<f64>(),
+    }
+}
+
+/// One government in a run.
+#[derive(Debug, Clone)]
+pub struct Government {
+    pub values: GovernmentValues<f64>,
+    pub ambassador: Level,
+    pub citizens: usize,
+    /// How many firms operate here (markets never change during a run).
+    pub firms: u32,
+}
+
+/// One firm in a run.
+#[derive(Debug, Clone)]
+pub struct Firm {
+    pub values: FirmValues<f64>,
+    /// Compliance costs and fines paid since the start of the round.
+    pub costs: f64,
+}
+
+/// One NGO in a run.
+#[derive(Debug, Clone)]
+pub struct Ngo {
+    pub values: NgoValues<f64>,
+}
+
+/// What a run counts and spends, for the metrics.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Counters {
+    pub scandals: u64,
+    pub violations: u64,
+    pub checks: u64,
+    pub compliances: u64,
+    pub antitrust_cases: u64,
+    pub lobby_spend: f64,
+    pub ngo_spend: f64,
+}
+
+/// Buffers reused by the phases, sized once so rounds allocate nothing.
+#[derive(Debug, Clone, Default)]
+struct Scratch {
+    /// Per (g, k): position G, the government's target without lobbying or a table.
+    position: Vec<f64>,
+    /// Per (g, k): lobbying spend S and spend-weighted ideal sum.
+    spend: Vec<f64>,
+    spend_ideal: Vec<f64>,
+    /// Per (g, k): revenue-weighted firm ideal ȳ; per g (+1): the revenue behind it.
+    firm_ideal: Vec<f64>,
+    firm_revenue: Vec<f64>,
+    /// Per (g, k): NGOs at a table: count, budget, budget x ideal, ideal sums.
+    ngo_count: Vec<f64>,
+    ngo_budget: Vec<f64>,
+    ngo_budget_ideal: Vec<f64>,
+    ngo_ideal: Vec<f64>,
+    /// Per g (+1): watchdog money.
+    watchdog: Vec<f64>,
+    /// Per g: a copy of the state at the start of diffusion.
+    policy: Vec<f64>,
+    prefix: Vec<f64>,
+    ambassadors: Vec<u32>,
+}
+
+/// The state of one run.
+#[derive(Debug, Clone)]
+pub struct World<'s> {
+    pub scenario: &'s Scenario,
+    /// Number of issues.
+    pub k: usize,
+    pub model: ModelValues<f64>,
+    pub diffusion_stakes: Level,
+    pub governments: Vec<Government>,
+    pub firms: Vec<Firm>,
+    pub ngos: Vec<Ngo>,
+    /// Per (g, k), flat `g * k + issue`: ideals and policies of governments.
+    pub government_ideal: Vec<f64>,
+    pub policy: Vec<f64>,
+    /// Per (f, k) and (n, k): ideals of firms and NGOs.
+    pub firm_ideal: Vec<f64>,
+    pub ngo_ideal: Vec<f64>,
+    /// Per government, citizens' opinions issue by issue: `o[k * citizens + i]`.
+    pub opinions: Vec<Vec<f64>>,
+    /// Per (g, k): mean opinion ō, valid where `mean_dirty[g]` is false.
+    mean: Vec<f64>,
+    mean_dirty: Vec<bool>,
+    /// Per (g, k): lobbying intensity I and target ℓ, held until the next lobbying phase.
+    pub intensity: Vec<f64>,
+    pub lobby_target: Vec<f64>,
+    /// Per (g, k): the co-regulation standard q, and whether it was computed this round.
+    pub standard: Vec<f64>,
+    pub coregulated: Vec<bool>,
+    pub counters: Counters,
+    /// The round being played (1-based; 0 before the first).
+    pub round: u32,
+    /// Values of the events' `set` operations, drawn at the start of the run.
+    event_values: Vec<Vec<f64>>,
+    next_event: usize,
+    scratch: Scratch,
+}
+
+impl<'s> World<'s> {
+    /// Draws a run's uncertain parameters and citizens' opinions (MODEL.md section 2).
+    ///
+    /// Draw order: `[model]` keys in schema order; then each government (its keys in schema
+    /// order, its ideal per issue, its policy per issue), each firm (keys, ideal), each NGO
+    /// (keys, ideal); then the `set` values of the events in round order; then the
+    /// opinions (government, citizen, issue). Fixed values draw nothing.
+    pub fn new(s: &'s Scenario, rng: &mut ChaCha8Rng) -> World<'s> {
+        let k = s.issues.len();
+        let model = ModelValues::from_fn(|key| draw(*s.model.values.get(key), rng));
+        let mut government_ideal = Vec::with_capacity(s.governments.len() * k);
+        let mut policy = Vec::with_capacity(s.governments.len() * k);
+        let mut governments = Vec::with_capacity(s.governments.len());
+        for g in &s.governments {
+            let values = GovernmentValues::from_fn(|key| draw(*g.values.get(key), rng));
+            let start = government_ideal.len();
+            government_ideal.extend(g.ideal.iter().map(|p| draw(*p, rng)));
+            for (issue, p) in g.policy.iter().enumerate() {
+                policy.push(match p {
+                    Some(p) => draw(*p, rng),
+                    None => government_ideal[start + issue],
+                });
+            }
+            governments.push(Government {
+                values,
+                ambassador: g.ambassador,
+                citizens: g.citizens as usize,
+                firms: 0,
+            });
+        }
+        let mut firm_ideal = Vec::with_capacity(s.firms.len() * k);
+        let mut firms = Vec::with_capacity(s.firms.len());
+        for f in &s.firms {
+            let values = FirmValues::from_fn(|key| draw(*f.values.get(key), rng));
+            firm_ideal.extend(f.ideal.iter().map(|p| draw(*p, rng)));
+            firms.push(Firm { values, costs: 0.0 });
+            for g in f.markets.iter() {
+                governments[g].firms += 1;
+            }
+        }
+        let mut ngo_ideal = Vec::with_capacity(s.ngos.len() * k);
+        let mut ngos = Vec::with_capacity(s.ngos.len());
+        for n in &s.ngos {
+            let values = NgoValues::from_fn(|key| draw(*n.values.get(key), rng));
+            ngo_ideal.extend(n.ideal.iter().map(|p| draw(*p, rng)));
+            ngos.push(Ngo { values });
+        }
+        let event_values = s
+            .events
+            .iter()
+            .map(|e| {
+                e.sets
+                    .iter()
+                    .map(|op| match op.value {
+                        Value::Number(p) => draw(p, rng),
+                        Value::Level(_) => 0.0,
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut opinions = Vec::with_capacity(s.governments.len());
+        for g in &s.governments {
+            let c = g.citizens as usize;
+            let mut o = vec![0.0; c * k];
+            for i in 0..c {
+                for (issue, &(lo, hi)) in g.opinion.iter().enumerate() {
+                    o[issue * c + i] = lo + (hi - lo) * rng.random::<f64>();
+                }
+            }
+            opinions.push(o);
+        }
+        let gk = s.governments.len() * k;
+        let g1 = s.governments.len() + 1;
+        World {
+            scenario: s,
+            k,
+            model,
+            diffusion_stakes: s.model.diffusion_stakes,
+            governments,
+            firms,
+            ngos,
+            government_ideal,
+            policy,
+            firm_ideal,
+            ngo_ideal,
+            opinions,
+            mean: vec![0.0; gk],
+            mean_dirty: vec![true; s.governments.len()],
+            intensity: vec![0.0; gk],
+            lobby_target: vec![0.0; gk],
+            standard: vec![0.0; gk],
+            coregulated: vec![false; gk],
+            counters: Counters::default(),
+            round: 0,
+            event_values,
+            next_event: 0,
+            scratch: Scratch {
+                position: vec![0.0; gk],
+                spend: vec![0.0; gk],
+                spend_ideal: vec![0.0; gk],
+                firm_ideal: vec![0.0; g1 * k],
+                firm_revenue: vec![0.0; g1],
+                ngo_count: vec![0.0; g1 * k],
+                ngo_budget: vec![0.0; g1 * k],
+                ngo_budget_ideal: vec![0.0; g1 * k],
+                ngo_ideal: vec![0.0; g1 * k],
+                watchdog: vec![0.0; g1],
+                policy: vec![0.0; gk],
+                prefix: vec![0.0; g1 * k],
+                ambassadors: vec![0; g1],
+            },
+        }
+    }
+
+    /// Starts the next round: clears co-regulation standards and this round's costs.
+    pub fn start_round(&mut self) {
+        self.round += 1;
+        self.coregulated.fill(false);
+        for f in &mut self.firms {
+            f.costs = 0.0;
+        }
+    }
+
+    /// Runs one phase.
+    pub fn run_phase(&mut self, phase: Phase, rng: &mut ChaCha8Rng) {
+        match phase {
+            Phase::Events => self.events(rng),
+            Phase::Opinion => self.opinion(rng),
+            Phase::Campaigns => self.campaigns(rng),
+            Phase::Lobbying => self.lobbying(),
+            Phase::Coregulation => self.coregulation(),
+            Phase::Decision => self.decision(),
+            Phase::Compliance => self.compliance(rng),
+            Phase::Market => self.market(rng),
+            Phase::Diffusion => self.diffusion(rng),
+            Phase::Trust => self.trust(),
+        }
+    }
+
+    /// Plays one whole round of the schedule.
+    pub fn play_round(&mut self, rng: &mut ChaCha8Rng) {
+        self.start_round();
+        for &phase in &self.scenario.model.schedule {
+            self.run_phase(phase, rng);
+        }
+    }
+
+    /// Marks a government's opinions as changed.
+    fn opinions_changed(&mut self, g: usize) {
+        self.mean_dirty[g] = true;
+    }
+
+    /// Mean opinions ō per (g, k), recomputed where opinions changed.
+    pub fn mean_opinions(&mut self) -> &[f64] {
+        let k = self.k;
+        for (g, dirty) in self.mean_dirty.iter_mut().enumerate() {
+            if !*dirty {
+                continue;
+            }
+            let o = &self.opinions[g];
+            let c = self.governments[g].citizens;
+            for issue in 0..k {
+                let sum: f64 = o[issue * c..(issue + 1) * c].iter().sum();
+                self.mean[g * k + issue] = sum / c as f64;
+            }
+            *dirty = false;
+        }
+        &self.mean
+    }
+
+    /// Fills `scratch.position` with G[g][k] = (1 - responsiveness) ideal + responsiveness ō.
+    fn compute_positions(&mut self) {
+        self.mean_opinions();
+        let k = self.k;
+        for (g, gov) in self.governments.iter().enumerate() {
+            let r = gov.values.responsiveness;
+            for issue in 0..k {
+                let i = g * k + issue;
+                self.scratch.position[i] = (1.0 - r) * self.government_ideal[i] + r * self.mean[i];
+            }
+        }
+    }
+
+    /// Fills `scratch.firm_ideal` with ȳ[g][k], the revenue-weighted mean ideal of the firms
+    /// operating in g (0 where none does), and `scratch.firm_revenue` with their revenue.
+    /// Sums run in firm order, so the result does not depend on anything but the state.
+    fn compute_firm_ideals(&mut self) {
+        let k = self.k;
+        let sc = &mut self.scratch;
+        sc.firm_ideal.fill(0.0);
+        sc.firm_revenue.fill(0.0);
+        for (f, firm) in self.firms.iter().enumerate() {
+            let r = firm.values.revenue;
+            let ideal = &self.firm_ideal[f * k..(f + 1) * k];
+            for g in self.scenario.firms[f].markets.iter() {
+                sc.firm_revenue[g] += r;
+                for (sum, y) in sc.firm_ideal[g * k..(g + 1) * k].iter_mut().zip(ideal) {
+                    *sum += r * y;
+                }
+            }
+        }
+        for (g, &revenue) in sc.firm_revenue.iter().enumerate() {
+            if revenue > 0.0 {
+                for sum in &mut sc.firm_ideal[g * k..(g + 1) * k] {
+                    *sum /= revenue;
+                }
+            }
+        }
+    }
+
+    /// Whether every number of the state is finite (used to find the phase that produced a
+    /// NaN or infinite metric).
+    pub fn is_finite(&self) -> bool {
+        let finite = |v: &[f64]| v.iter().all(|x| x.is_finite());
+        finite(&self.policy)
+            && self.opinions.iter().all(|o| finite(o))
+            && self
+                .firms
+                .iter()
+                .all(|f| f.values.revenue.is_finite() && f.costs.is_finite())
+            && self.governments.iter().all(|g| g.values.trust.is_finite())
+            && finite(&self.intensity)
+            && finite(&self.lobby_target)
+            && self.counters.lobby_spend.is_finite()
+            && self.counters.ngo_spend.is_finite()
+    }
+}

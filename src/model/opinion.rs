@@ -1,0 +1,39 @@
+//! The opinion phase: bounded-confidence pair dynamics (Deffuant, Neau, Amblard & Weisbuch
+//! 2000, "Mixing beliefs among interacting agents", Adv. Complex Systems 3).
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+
+use super::World;
+
+impl World<'_> {
+    /// MODEL.md 3, opinion: per government, round(interactions x citizens) times: citizen i,
+    /// another citizen j and an issue k uniformly; if |o_i - o_j| < confidence, both move
+    /// `convergence` of the way towards each other (the pair's sum is unchanged).
+    pub(super) fn opinion(&mut self, rng: &mut ChaCha8Rng) {
+        let (confidence, convergence) = (self.model.confidence, self.model.convergence);
+        let k = self.k;
+        for g in 0..self.governments.len() {
+            let c = self.governments[g].citizens;
+            let n = (self.model.interactions * c as f64).round() as u64;
+            let o = &mut self.opinions[g];
+            for _ in 0..n {
+                let i = rng.random_range(0..c);
+                let mut j = rng.random_range(0..c - 1);
+                if j >= i {
+                    j += 1;
+                }
+                let issue = rng.random_range(0..k);
+                let (a, b) = (issue * c + i, issue * c + j);
+                let d = o[b] - o[a];
+                if d.abs() < confidence {
+                    o[a] += convergence * d;
+                    o[b] -= convergence * d;
+                }
+            }
+            if n > 0 {
+                self.opinions_changed(g);
+            }
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! Rendering results and scenarios for people (tables, summaries) and programs (CSV, JSON).
+//! Rendering never happens inside the run loop.
+mod describe;
+pub mod files;
+pub mod table;
+
+pub use describe::describe;

@@ -1,0 +1,2 @@
+//! Statistics over the runs of an experiment. Pure functions of their inputs: no I/O.
+pub mod summary;
