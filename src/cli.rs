@@ -323,8 +323,10 @@ impl Progress {
         if let Some(b) = &self.bar {
             b.set_position(self.done);
         }
-        if let Some((start, last)) = &mut self.plain {
-            if last.elapsed() >= Self::PLAIN_EVERY {
+        if let Some((start, last)) = &mut self.plain
+            && last.elapsed() >= Self::PLAIN_EVERY
+        {
+            {
                 *last = Instant::now();
                 let secs = start.elapsed().as_secs_f64();
                 let rate = self.done as f64 / secs.max(1e-9);

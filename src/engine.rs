@@ -34,7 +34,7 @@ pub struct NonFinite {
 /// Runs one run and returns its metrics in column order.
 pub fn run(s: &Scenario, seed: u64, run: u64) -> Result<Vec<f64>, NonFinite> {
     let mut out = Vec::new();
-    run_observed(s, seed, run, &mut out, |_, _| {})?;
+    run_into(s, seed, run, &mut out)?;
     Ok(out)
 }
 

@@ -1,9 +1,8 @@
 //! The campaigns phase: NGOs' and firms' public campaigns persuade randomly reached citizens.
 
-use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use super::World;
+use super::{World, index};
 
 impl World<'_> {
     /// MODEL.md 3, campaigns: each NGO spends budget x campaign_share over its (target, focus
@@ -57,7 +56,7 @@ impl World<'_> {
         let persuasion = self.model.persuasion;
         let o = &mut self.opinions[g][issue * c..(issue + 1) * c];
         for _ in 0..reach {
-            let i = rng.random_range(0..c);
+            let i = index(rng, c as u32);
             o[i] += persuasion * (ideal - o[i]);
         }
         self.opinions_changed(g);

@@ -35,10 +35,10 @@ impl World<'_> {
             }
             let money = self.firms[f].values.revenue * self.firms[f].values.lobby_share;
             for g in s.firms[f].markets.iter() {
-                for issue in 0..k {
+                for (issue, &y) in ideal.iter().enumerate() {
                     let m = money * weight(g, issue) / total;
                     self.scratch.spend[g * k + issue] += m;
-                    self.scratch.spend_ideal[g * k + issue] += m * ideal[issue];
+                    self.scratch.spend_ideal[g * k + issue] += m * y;
                 }
             }
             self.counters.lobby_spend += money;

@@ -1,10 +1,9 @@
 //! The opinion phase: bounded-confidence pair dynamics (Deffuant, Neau, Amblard & Weisbuch
 //! 2000, "Mixing beliefs among interacting agents", Adv. Complex Systems 3).
 
-use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use super::World;
+use super::{World, index};
 
 impl World<'_> {
     /// MODEL.md 3, opinion: per government, round(interactions x citizens) times: citizen i,
@@ -18,12 +17,12 @@ impl World<'_> {
             let n = (self.model.interactions * c as f64).round() as u64;
             let o = &mut self.opinions[g];
             for _ in 0..n {
-                let i = rng.random_range(0..c);
-                let mut j = rng.random_range(0..c - 1);
+                let i = index(rng, c as u32);
+                let mut j = index(rng, c as u32 - 1);
                 if j >= i {
                     j += 1;
                 }
-                let issue = rng.random_range(0..k);
+                let issue = index(rng, k as u32);
                 let (a, b) = (issue * c + i, issue * c + j);
                 let d = o[b] - o[a];
                 if d.abs() < confidence {

@@ -298,10 +298,10 @@ impl Override {
         if let Ok(x) = self.value.parse::<f64>() {
             return SetValue::Number(Param::Fixed(x));
         }
-        if let Some((lo, hi)) = self.value.split_once("..") {
-            if let (Ok(lo), Ok(hi)) = (lo.parse::<f64>(), hi.parse::<f64>()) {
-                return SetValue::Number(Param::Uniform(lo, hi));
-            }
+        if let Some((lo, hi)) = self.value.split_once("..")
+            && let (Ok(lo), Ok(hi)) = (lo.parse::<f64>(), hi.parse::<f64>())
+        {
+            return SetValue::Number(Param::Uniform(lo, hi));
         }
         SetValue::Word(self.value.clone())
     }

@@ -327,13 +327,6 @@ pub fn resolve(raw: RawFile, top: Loc) -> Result<Scenario, Vec<Problem>> {
     if raw.government.is_empty() {
         r.err(top, "a scenario needs at least one [[government]]");
     }
-    for (kind, roster) in [("firm", &firm_roster), ("ngo", &ngo_roster)] {
-        for (agent, _) in &roster.agents {
-            if gov_roster.agents.iter().any(|(g, _)| g == agent) && kind == "firm" {
-                // Ids are unique within their kind only; nothing to do.
-            }
-        }
-    }
     let issue_roster = Roster {
         kind: "issue",
         agents: issues
@@ -616,8 +609,10 @@ pub fn resolve(raw: RawFile, top: Loc) -> Result<Scenario, Vec<Problem>> {
     };
 
     // The cross-key rule of [model], before any event.
-    if let Some(m) = &raw.model {
-        if let Some(msg) = stakes_rule(&scenario) {
+    if let Some(m) = &raw.model
+        && let Some(msg) = stakes_rule(&scenario)
+    {
+        {
             let at = m
                 .coregulation
                 .as_ref()

@@ -1,0 +1,180 @@
+//! The `netstates` binary as a user meets it: exit statuses, files written, refusals.
+
+use assert_cmd::Command;
+use std::fs;
+
+fn netstates() -> Command {
+    #[allow(deprecated)]
+    Command::cargo_bin("netstates").expect("the binary is built")
+}
+
+#[test]
+fn check_accepts_the_bundled_library() {
+    let mut files: Vec<_> = fs::read_dir("scenarios")
+        .expect("scenarios/")
+        .chain(fs::read_dir("scenarios/bench").expect("scenarios/bench/"))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    assert!(
+        files.len() >= 9,
+        "the library has {} scenarios",
+        files.len()
+    );
+    netstates().arg("check").args(&files).assert().success();
+}
+
+#[test]
+fn run_writes_the_three_files_and_prints_the_table() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("r");
+    let assert = netstates()
+        .args([
+            "run",
+            "scenarios/baseline.toml",
+            "--runs",
+            "6",
+            "--seed",
+            "3",
+            "-q",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    for column in [
+        "mean",
+        "sd",
+        "p5",
+        "p50",
+        "p95",
+        "histogram",
+        "capture",
+        "scandals",
+    ] {
+        assert!(stdout.contains(column), "no {column} in\n{stdout}");
+    }
+    let csv = fs::read_to_string(out.join("runs.csv")).expect("runs.csv");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 7);
+    assert!(lines[0].starts_with("run,seed,policy_privacy,"));
+    assert!(lines[1].starts_with("0,3,"));
+    assert!(lines[6].starts_with("5,3,"));
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).expect("summary"))
+            .expect("summary is JSON");
+    assert_eq!(summary["runs"], 6);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).expect("manifest"))
+            .expect("manifest is JSON");
+    assert_eq!(manifest["seed"], 3);
+    assert_eq!(manifest["scenario_name"], "baseline");
+    assert_eq!(manifest["scenario_sha256"].as_str().map(str::len), Some(64));
+    assert!(!out.join("runs.csv.part").exists());
+}
+
+#[test]
+fn run_refuses_to_overwrite_a_finished_experiment() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("r");
+    let run = |extra: &[&str]| {
+        let mut c = netstates();
+        c.args([
+            "run",
+            "scenarios/baseline.toml",
+            "--runs",
+            "2",
+            "-q",
+            "--out",
+        ])
+        .arg(&out)
+        .args(extra);
+        c
+    };
+    run(&[]).assert().success();
+    let before = fs::read(out.join("runs.csv")).expect("runs.csv");
+    run(&["--seed", "9"]).assert().code(2);
+    assert_eq!(before, fs::read(out.join("runs.csv")).expect("runs.csv"));
+    run(&["--seed", "9", "--force"]).assert().success();
+}
+
+#[test]
+fn set_overrides_a_parameter_and_bad_paths_exit_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("r");
+    netstates()
+        .args(["run", "scenarios/baseline.toml", "--runs", "2", "-q"])
+        .args(["--set", "government.*.ambassador=equal"])
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let csv = fs::read_to_string(out.join("runs.csv")).expect("runs.csv");
+    let header: Vec<&str> = csv.lines().next().expect("header").split(',').collect();
+    let share = header
+        .iter()
+        .position(|c| *c == "ambassador_share")
+        .expect("column");
+    for line in csv.lines().skip(1) {
+        assert_eq!(line.split(',').nth(share), Some("1"), "{line}");
+    }
+    for bad in [
+        "government.nowhere.capacity=0.5",
+        "model.opinion.confidence=2",
+        "government.*.ambassador=ambassadorial",
+        "firm.*.citizens=3",
+        "no-equals-sign",
+    ] {
+        let assert = netstates()
+            .args([
+                "run",
+                "scenarios/baseline.toml",
+                "--runs",
+                "1",
+                "-q",
+                "--set",
+                bad,
+            ])
+            .arg("--out")
+            .arg(dir.path().join("bad"))
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+#[test]
+fn a_non_finite_metric_names_the_run_metric_and_phase() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("boom.toml");
+    fs::write(
+        &file,
+        "[scenario]\nname = \"boom\"\nrounds = 400\n[[issue]]\nid = \"a\"\n\
+         [[government]]\nid = \"g\"\ncitizens = 2\n\
+         [[firm]]\nid = \"f\"\nrevenue = 1.0\ngrowth = 10\nvolatility = 0\n\
+         [model]\nschedule = [\"market\"]\n",
+    )
+    .expect("write");
+    let assert = netstates()
+        .arg("run")
+        .arg(&file)
+        .args(["--runs", "1", "-q", "--out"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("run 0"), "{stderr}");
+    assert!(stderr.contains("phase market"), "{stderr}");
+}
+
+#[test]
+fn help_has_an_example_for_every_command() {
+    for cmd in ["check", "run", "scenarios"] {
+        let assert = netstates().args([cmd, "--help"]).assert().success();
+        let out = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+        assert!(out.contains("Example: netstates"), "{cmd}: {out}");
+    }
+}
