@@ -194,10 +194,7 @@ pub fn run(args: &RunArgs, argv: &[String]) -> Result<(), Error> {
         .unwrap_or_else(|| Path::new("results").join(&s.name));
     let manifest_path = out.join("manifest.json");
     if manifest_path.exists() && !args.force {
-        return Err(Error::Usage(format!(
-            "{} already holds a finished experiment; choose another --out, or pass --force to replace it",
-            out.display()
-        )));
+        return finished_already(&out, &s);
     }
     std::fs::create_dir_all(&out).map_err(|e| io_error("create", &out, e))?;
 
@@ -276,11 +273,56 @@ pub fn run(args: &RunArgs, argv: &[String]) -> Result<(), Error> {
         elapsed,
         s.runs as f64 / elapsed.max(1e-9)
     );
-    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    let summaries: Vec<_> = summary.metrics.iter().map(|m| m.summary.clone()).collect();
-    print!("{}", summary_table(&name_refs, &counts, &summaries));
+    print_summary(&s, &summary);
     println!("results in {}", out.display());
     Ok(())
+}
+
+/// Running into a directory that holds a finished experiment: if it is this very experiment
+/// (same resolved scenario, seed and runs) its results are what this run would write, byte
+/// for byte, so its summary is shown; any other experiment is refused, never overwritten.
+fn finished_already(out: &Path, s: &Scenario) -> Result<(), Error> {
+    let refuse = |why: &str| {
+        Err(Error::Usage(format!(
+            "{} already holds a finished experiment{why}; choose another --out, or pass --force to replace it",
+            out.display()
+        )))
+    };
+    let read = |name: &str| std::fs::read_to_string(out.join(name)).ok();
+    let Some(manifest) =
+        read("manifest.json").and_then(|t| serde_json::from_str::<Manifest>(&t).ok())
+    else {
+        return refuse(" whose manifest cannot be read");
+    };
+    let same = manifest.scenario_sha256 == files::scenario_hash(s)
+        && manifest.seed == s.seed
+        && manifest.runs == s.runs
+        && manifest.shard.count == 1;
+    if !same {
+        return refuse(" of another scenario, seed or number of runs");
+    }
+    let Some(summary) = read("summary.json").and_then(|t| serde_json::from_str::<Summary>(&t).ok())
+    else {
+        return refuse(" whose summary cannot be read");
+    };
+    println!(
+        "{}: this experiment ({} runs, seed {}) is already complete in {}; its summary:",
+        s.name,
+        s.runs,
+        s.seed,
+        out.display()
+    );
+    print_summary(s, &summary);
+    Ok(())
+}
+
+fn print_summary(s: &Scenario, summary: &Summary) {
+    let names: Vec<&str> = summary.metrics.iter().map(|m| m.metric.as_str()).collect();
+    let summaries: Vec<_> = summary.metrics.iter().map(|m| m.summary.clone()).collect();
+    print!(
+        "{}",
+        summary_table(&names, &metrics::is_count(s), &summaries)
+    );
 }
 
 /// Progress on stderr: a bar on a terminal, a plain line every few seconds otherwise (Slurm

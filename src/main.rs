@@ -8,6 +8,10 @@ use clap::Parser;
 use netstates::cli::{self, Cli};
 
 fn main() -> ExitCode {
+    // One problem heading per line, however long, so tools can read `file:line:col: message`.
+    let _ = miette::set_hook(Box::new(|_| {
+        Box::new(miette::MietteHandlerOpts::new().width(1000).build())
+    }));
     let argv: Vec<String> = std::env::args().collect();
     let parsed = match Cli::try_parse_from(&argv) {
         Ok(c) => c,

@@ -113,7 +113,10 @@ fn events_apply_sets_in_their_round() {
 
 #[test]
 fn opinion_pairs_meet_halfway_within_confidence() {
-    let text = TWO_GOVERNMENTS.replace("[model.scandals]", "[model.opinion]\nconfidence = 0.5\nconvergence = 0.5\ninteractions = 1\n[model.scandals]");
+    let text = TWO_GOVERNMENTS.replace(
+        "[model.scandals]",
+        "[model.opinion]\nconfidence = 0.5\nconvergence = 0.5\ninteractions = 1\n[model.scandals]",
+    );
     let s = scenario(&text);
     let (mut w, mut rng) = world(&s);
     w.opinion(&mut rng);
@@ -122,7 +125,11 @@ fn opinion_pairs_meet_halfway_within_confidence() {
     let o = &w.opinions[0];
     assert!((o[0] - 0.3).abs() < 1e-15 && (o[1] - 0.3).abs() < 1e-15 || o[0..2] == [0.2, 0.4]);
     assert!((o[2] - 0.7).abs() < 1e-15 && (o[3] - 0.7).abs() < 1e-15 || o[2..4] == [0.5, 0.9]);
-    assert_ne!(o, &[0.2, 0.4, 0.5, 0.9], "two interactions, at least one moved a pair");
+    assert_ne!(
+        o,
+        &[0.2, 0.4, 0.5, 0.9],
+        "two interactions, at least one moved a pair"
+    );
     assert!(w.opinions[1].iter().all(|&x| x == 0.5));
     let m = w.mean_opinions();
     assert!((m[0] - 0.3).abs() < 1e-15 && (m[1] - 0.7).abs() < 1e-15);
@@ -130,7 +137,10 @@ fn opinion_pairs_meet_halfway_within_confidence() {
 
 #[test]
 fn campaigns_spend_in_full_and_persuade_reached_citizens() {
-    let text = TWO_GOVERNMENTS.replace("[model.scandals]", "[model.campaigns]\ncost_per_citizen = 0.5\npersuasion = 0.5\n[model.scandals]");
+    let text = TWO_GOVERNMENTS.replace(
+        "[model.scandals]",
+        "[model.campaigns]\ncost_per_citizen = 0.5\npersuasion = 0.5\n[model.scandals]",
+    );
     let s = scenario(&text);
     let (mut w, mut rng) = world(&s);
     w.campaigns(&mut rng);
@@ -141,10 +151,17 @@ fn campaigns_spend_in_full_and_persuade_reached_citizens() {
     let moved: Vec<f64> = [0.2, 0.4].iter().map(|o| o + 0.5 * (1.0 - o)).collect();
     let twice: Vec<f64> = moved.iter().map(|o| o + 0.5 * (1.0 - o)).collect();
     for (i, &o) in a.iter().enumerate() {
-        assert!(o == moved[i] || o == twice[i] || o == [0.2, 0.4][i], "{a:?}");
+        assert!(
+            o == moved[i] || o == twice[i] || o == [0.2, 0.4][i],
+            "{a:?}"
+        );
     }
     assert!(a != [0.2, 0.4]);
-    assert_eq!(&w.opinions[0][2..], &[0.5, 0.9], "issue b is not in the NGO's focus");
+    assert_eq!(
+        &w.opinions[0][2..],
+        &[0.5, 0.9],
+        "issue b is not in the NGO's focus"
+    );
 }
 
 #[test]
@@ -253,7 +270,10 @@ fn market_growth_costs_floor_and_hhi() {
     assert!(w.counters.antitrust_cases <= 2);
     w.firms[1].costs = 1e9;
     w.market(&mut rng);
-    assert_eq!(w.firms[1].values.revenue, 0.01, "revenue never falls below min_revenue");
+    assert_eq!(
+        w.firms[1].values.revenue, 0.01,
+        "revenue never falls below min_revenue"
+    );
 }
 
 #[test]

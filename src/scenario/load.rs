@@ -85,13 +85,15 @@ fn parse_chain(
     });
     let raw = parsed.map_err(|e| {
         let span = e.span().unwrap_or(0..0);
+        let text = &sources.files[file as usize].text;
+        let snippet = text.get(span.clone()).unwrap_or("");
         Problem::at(
             Loc {
                 file,
                 start: span.start as u32,
                 end: span.end as u32,
             },
-            e.message().trim().to_string(),
+            plain_words(e.message().trim(), snippet),
         )
     })?;
     let Some(extends) = raw.scenario.as_ref().and_then(|s| s.value.extends.clone()) else {
@@ -104,6 +106,32 @@ fn parse_chain(
     let mut parent = read_chain(&parent_path, sources, chain, Some(extends.at))?;
     parent.merge(raw);
     Ok(parent)
+}
+
+/// Says in the scenario's words what serde says in Rust's: a table written where a list of
+/// entries belongs (`[government]` for `[[government]]`), or the reverse, or a lone value
+/// where a list belongs.
+fn plain_words(message: &str, snippet: &str) -> String {
+    let header = |s: &str| {
+        s.trim_start_matches('[')
+            .split(']')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_string()
+    };
+    if snippet.starts_with("[[") && message.starts_with("invalid type") {
+        let name = header(snippet);
+        return format!("[{name}] is a single table: write [{name}], not [[{name}]]");
+    }
+    if message.contains("expected a sequence") {
+        if snippet.starts_with('[') {
+            let name = header(snippet);
+            return format!("[[{name}]] holds a list of entries: write [[{name}]], not [{name}]");
+        }
+        return message.replace("expected a sequence", "expected a list");
+    }
+    message.to_string()
 }
 
 /// Applies `--set` overrides to a resolved scenario and checks the result as a file would be

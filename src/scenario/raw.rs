@@ -168,6 +168,38 @@ impl<'de> Deserialize<'de> for Number {
     }
 }
 
+/// A whole number (`rounds`, `count`, `citizens`, ...): a float or a string is an error that
+/// says a whole number was expected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Whole(pub i64);
+
+impl<'de> Deserialize<'de> for Whole {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Whole;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a whole number")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Whole, E> {
+                Ok(Whole(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Whole, E> {
+                i64::try_from(v).map(Whole).map_err(|_| {
+                    E::custom(format!(
+                        "expected a whole number up to {}, got {v}",
+                        i64::MAX
+                    ))
+                })
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Whole, E> {
+                Err(E::custom(format!("expected a whole number, got {v}")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 /// The value of a `set` key or a mixed `[model]` table entry: a number (maybe uncertain) or a
 /// word such as an ambassador level.
 #[derive(Clone, Debug, PartialEq)]
@@ -280,15 +312,15 @@ pub struct RawFile {
 pub struct RawScenario {
     pub name: Option<Sp<String>>,
     pub description: Option<Sp<String>>,
-    pub rounds: Option<Sp<i64>>,
+    pub rounds: Option<Sp<Whole>>,
     pub extends: Option<Sp<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawExperiment {
-    pub runs: Option<Sp<i64>>,
-    pub seed: Option<Sp<i64>>,
+    pub runs: Option<Sp<Whole>>,
+    pub seed: Option<Sp<Whole>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -304,8 +336,8 @@ pub struct RawIssue {
 pub struct RawGovernment {
     pub id: Sp<String>,
     pub kind: Option<Sp<String>>,
-    pub count: Option<Sp<i64>>,
-    pub citizens: Option<Sp<i64>>,
+    pub count: Option<Sp<Whole>>,
+    pub citizens: Option<Sp<Whole>>,
     pub opinion: Option<KeyMap<Sp<Vec<Sp<Number>>>>>,
     pub ideal: Option<KeyMap<Sp<Param>>>,
     pub policy: Option<KeyMap<Sp<Param>>>,
@@ -323,7 +355,7 @@ pub struct RawGovernment {
 #[serde(deny_unknown_fields)]
 pub struct RawFirm {
     pub id: Sp<String>,
-    pub count: Option<Sp<i64>>,
+    pub count: Option<Sp<Whole>>,
     pub revenue: Option<Sp<Param>>,
     pub ideal: Option<KeyMap<Sp<Param>>>,
     pub markets: Option<IdList>,
@@ -338,7 +370,7 @@ pub struct RawFirm {
 #[serde(deny_unknown_fields)]
 pub struct RawNgo {
     pub id: Sp<String>,
-    pub count: Option<Sp<i64>>,
+    pub count: Option<Sp<Whole>>,
     pub budget: Option<Sp<Param>>,
     pub ideal: Option<KeyMap<Sp<Param>>>,
     pub focus: Option<IdList>,
@@ -379,7 +411,7 @@ pub struct RawAmbassador {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawEvent {
-    pub round: Sp<i64>,
+    pub round: Sp<Whole>,
     pub set: Option<KeyMap<Sp<SetValue>>>,
     pub scandal: Option<Sp<RawScandal>>,
 }

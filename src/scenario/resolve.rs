@@ -48,6 +48,8 @@ fn expand_ids(id: &str, count: i64) -> Vec<String> {
 /// The ids of one kind of agent and the entries they came from.
 struct Roster {
     kind: &'static str,
+    /// Per entry, how many agents it expands to (0 when the kind has too many in all).
+    counts: Vec<i64>,
     /// (expanded id, entry id)
     agents: Vec<(String, String)>,
 }
@@ -86,15 +88,16 @@ impl Resolver {
         self.problems.push(Problem::at(at, message));
     }
 
-    fn int(&mut self, v: &Sp<i64>, key: &str, lo: i64, hi: i64) -> i64 {
-        if v.value < lo || v.value > hi {
+    fn int(&mut self, v: &Sp<Whole>, key: &str, lo: i64, hi: i64) -> i64 {
+        let x = v.value.0;
+        if x < lo || x > hi {
             self.err(
                 v.at,
-                format!("{key} must be between {lo} and {hi}, got {}", v.value),
+                format!("{key} must be between {lo} and {hi}, got {x}"),
             );
             return lo;
         }
-        v.value
+        x
     }
 
     fn param(&mut self, v: &Sp<Param>, key: &str, range: Range) -> Param {
@@ -165,7 +168,7 @@ impl Resolver {
         out
     }
 
-    fn count(&mut self, count: &Option<Sp<i64>>) -> i64 {
+    fn count(&mut self, count: &Option<Sp<Whole>>) -> i64 {
         match count {
             Some(c) => self.int(c, "count", 1, MAX_AGENTS),
             None => 1,
@@ -188,7 +191,7 @@ fn roster<E: Entry>(
     r: &mut Resolver,
     kind: &'static str,
     entries: &[Sp<E>],
-    count: impl Fn(&E) -> &Option<Sp<i64>>,
+    count: impl Fn(&E) -> &Option<Sp<Whole>>,
 ) -> Roster {
     let mut total: i64 = 0;
     let mut counts = Vec::with_capacity(entries.len());
@@ -205,7 +208,11 @@ fn roster<E: Entry>(
             at,
             format!("at most {MAX_AGENTS} {kind}s after count expansion, got {total}"),
         );
-        return Roster { kind, agents };
+        return Roster {
+            kind,
+            counts: vec![0; entries.len()],
+            agents,
+        };
     }
     let mut seen: BTreeMap<String, ()> = BTreeMap::new();
     for (e, &c) in entries.iter().zip(&counts) {
@@ -217,7 +224,28 @@ fn roster<E: Entry>(
             agents.push((agent, id.value.clone()));
         }
     }
-    Roster { kind, agents }
+    // An entry id that is also another entry's agent would make lists ambiguous.
+    for (e, &c) in entries.iter().zip(&counts) {
+        let id = e.value.id();
+        if c > 1
+            && let Some((_, owner)) = agents
+                .iter()
+                .find(|(a, entry)| *a == id.value && *entry != id.value)
+        {
+            r.err(
+                id.at,
+                format!(
+                    "{kind} entry id \"{}\" is also the id of an agent of entry \"{owner}\"; lists could not tell them apart",
+                    id.value
+                ),
+            );
+        }
+    }
+    Roster {
+        kind,
+        counts,
+        agents,
+    }
 }
 
 /// Validates a merged scenario. `top` is where problems with no key of their own point.
@@ -329,6 +357,7 @@ pub fn resolve(raw: RawFile, top: Loc) -> Result<Scenario, Vec<Problem>> {
     }
     let issue_roster = Roster {
         kind: "issue",
+        counts: Vec::new(),
         agents: issues
             .iter()
             .map(|i| (i.id.clone(), i.id.clone()))
@@ -339,7 +368,8 @@ pub fn resolve(raw: RawFile, top: Loc) -> Result<Scenario, Vec<Problem>> {
     // [[government]]
     let mut governments = Vec::with_capacity(gov_roster.len());
     let mut opinion_values: u64 = 0;
-    for e in &raw.government {
+    let mut memory_reported = false;
+    for (entry, e) in raw.government.iter().enumerate() {
         let e = &e.value;
         let kind = match &e.kind {
             None => GovernmentKind::National,
@@ -446,9 +476,21 @@ pub fn resolve(raw: RawFile, top: Loc) -> Result<Scenario, Vec<Problem>> {
             None => Members::all(gov_roster.len()),
             Some(list) => gov_roster.members(&mut r, list, "peers"),
         };
-        let count = r.count(&e.count);
-        if count <= MAX_AGENTS && governments.len() < gov_roster.len() {
-            opinion_values += citizens as u64 * k_count as u64 * count as u64;
+        let count = gov_roster.counts[entry];
+        opinion_values += citizens as u64 * k_count as u64 * count as u64;
+        if opinion_values > MAX_OPINION_VALUES && !memory_reported {
+            memory_reported = true;
+            r.err(
+                e.id.at,
+                format!(
+                    "the citizens would hold {opinion_values} opinion values by this entry \
+                     (citizens x issues over all governments, {:.1} GB); at most \
+                     {MAX_OPINION_VALUES} are allowed",
+                    opinion_values as f64 * 8.0 / 1e9
+                ),
+            );
+        }
+        if count > 0 && !memory_reported {
             for id in expand_ids(&e.id.value, count) {
                 governments.push(Government {
                     id,
@@ -466,21 +508,10 @@ pub fn resolve(raw: RawFile, top: Loc) -> Result<Scenario, Vec<Problem>> {
             }
         }
     }
-    if opinion_values > MAX_OPINION_VALUES {
-        let at = raw.government.last().map_or(top, |e| e.value.id.at);
-        r.err(
-            at,
-            format!(
-                "the citizens would hold {opinion_values} opinion values (citizens x issues over \
-                 all governments, {} GB); at most {MAX_OPINION_VALUES} are allowed",
-                opinion_values * 8 / 1_000_000_000
-            ),
-        );
-    }
 
     // [[firm]]
     let mut firms = Vec::with_capacity(firm_roster.len());
-    for e in &raw.firm {
+    for (entry, e) in raw.firm.iter().enumerate() {
         let e = &e.value;
         let values = super::FirmValues::from_fn(|k: FirmKey| {
             let v = match k {
@@ -507,8 +538,8 @@ pub fn resolve(raw: RawFile, top: Loc) -> Result<Scenario, Vec<Problem>> {
                 gov_roster.members(&mut r, list, "markets")
             }
         };
-        let count = r.count(&e.count);
-        if firms.len() < firm_roster.len() {
+        let count = firm_roster.counts[entry];
+        if count > 0 {
             for id in expand_ids(&e.id.value, count) {
                 firms.push(Firm {
                     id,
@@ -523,7 +554,7 @@ pub fn resolve(raw: RawFile, top: Loc) -> Result<Scenario, Vec<Problem>> {
 
     // [[ngo]]
     let mut ngos = Vec::with_capacity(ngo_roster.len());
-    for e in &raw.ngo {
+    for (entry, e) in raw.ngo.iter().enumerate() {
         let e = &e.value;
         let values = super::NgoValues::from_fn(|k: NgoKey| {
             let v = match k {
@@ -545,7 +576,8 @@ pub fn resolve(raw: RawFile, top: Loc) -> Result<Scenario, Vec<Problem>> {
             r.err(
                 at,
                 format!(
-                    "campaign_share + advocacy_share + watchdog_share must be at most 1 (upper bounds), got {shares}"
+                    "campaign_share + advocacy_share + watchdog_share must be at most 1 (upper bounds), got {}",
+                    round12(shares)
                 ),
             );
         }
@@ -575,8 +607,8 @@ pub fn resolve(raw: RawFile, top: Loc) -> Result<Scenario, Vec<Problem>> {
                 gov_roster.members(&mut r, list, "targets")
             }
         };
-        let count = r.count(&e.count);
-        if ngos.len() < ngo_roster.len() {
+        let count = ngo_roster.counts[entry];
+        if count > 0 {
             for id in expand_ids(&e.id.value, count) {
                 ngos.push(Ngo {
                     id,
@@ -716,6 +748,11 @@ pub fn resolve(raw: RawFile, top: Loc) -> Result<Scenario, Vec<Problem>> {
     }
 }
 
+/// A sum of decimal shares as a person wrote it (1.1, not 1.0999999999999999).
+fn round12(x: f64) -> f64 {
+    (x * 1e12).round() / 1e12
+}
+
 /// `stakes[level] + ngo_seat <= 1` for every level, on upper bounds.
 pub fn stakes_rule(s: &Scenario) -> Option<String> {
     let m = &s.model.values;
@@ -739,8 +776,9 @@ pub fn shares_rule(s: &Scenario) -> Option<String> {
         let sum = v.campaign_share.hi() + v.advocacy_share.hi() + v.watchdog_share.hi();
         (sum > 1.0 + SUM_SLACK).then(|| {
             format!(
-                "ngo \"{}\": campaign_share + advocacy_share + watchdog_share must be at most 1, got {sum}",
-                n.id
+                "ngo \"{}\": campaign_share + advocacy_share + watchdog_share must be at most 1, got {}",
+                n.id,
+                round12(sum)
             )
         })
     })

@@ -95,6 +95,11 @@ fn run_refuses_to_overwrite_a_finished_experiment() {
     };
     run(&[]).assert().success();
     let before = fs::read(out.join("runs.csv")).expect("runs.csv");
+    // The same experiment again: already complete, its summary is shown, nothing rewritten.
+    let again = run(&[]).assert().success();
+    let stdout = String::from_utf8_lossy(&again.get_output().stdout).to_string();
+    assert!(stdout.contains("already complete"), "{stdout}");
+    assert!(stdout.contains("histogram"), "{stdout}");
     run(&["--seed", "9"]).assert().code(2);
     assert_eq!(before, fs::read(out.join("runs.csv")).expect("runs.csv"));
     run(&["--seed", "9", "--force"]).assert().success();
