@@ -159,13 +159,22 @@ fn list_scenarios(dir: &Path) -> Result<(), Error> {
     for path in paths {
         match scenario::load(&path) {
             Ok(s) => {
-                let first = s.description.split(". ").next().unwrap_or("").trim();
-                println!("{:<28} {first}", path.display());
+                println!("{:<38} {}", path.display(), first_sentence(&s.description));
             }
             Err(_) => println!("{:<28} (invalid: see netstates check)", path.display()),
         }
     }
     Ok(())
+}
+
+/// The first sentence of a description: up to the first ". " or "? ", question mark kept.
+fn first_sentence(text: &str) -> &str {
+    let end = [". ", "? "]
+        .iter()
+        .filter_map(|stop| text.find(stop).map(|i| i + stop.len() - 1))
+        .min()
+        .unwrap_or(text.len());
+    text[..end].trim_end_matches('.').trim()
 }
 
 /// `netstates run`.

@@ -183,3 +183,13 @@ fn help_has_an_example_for_every_command() {
         assert!(out.contains("Example: netstates"), "{cmd}: {out}");
     }
 }
+
+#[test]
+fn the_readme_example_scenario_is_valid() {
+    let readme = fs::read_to_string("README.md").expect("README.md");
+    let start = readme.find("```toml\n").expect("a toml example") + "```toml\n".len();
+    let end = start + readme[start..].find("```").expect("closed");
+    let s = netstates::scenario::load_str("README.md", &readme[start..end])
+        .unwrap_or_else(|e| panic!("the README's example is invalid:\n{e}"));
+    assert_eq!(s.governments.len(), 21, "denmark and town-1..town-20");
+}
