@@ -1,6 +1,11 @@
 //! The commands of the `netstates` binary. `main.rs` parses arguments into these structs and
 //! maps the [`Error`] to an exit status; everything the commands do lives here.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "the clock measures progress and elapsed time here, never the model"
+)]
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -226,7 +231,8 @@ pub fn run(args: &RunArgs, argv: &[String]) -> Result<(), Error> {
         jobs,
     };
     let mut progress = Progress::new(s.runs, args.quiet);
-    let mut all = Vec::with_capacity(s.runs as usize * names.len());
+    // Grows with the runs; reserving for a billion runs up front would fail before any ran.
+    let mut all = Vec::with_capacity(s.runs.min(1 << 16) as usize * names.len());
     let mut line = String::new();
     experiment::execute(&plan, |block| {
         line.clear();
