@@ -78,6 +78,21 @@ pub struct RunArgs {
     pub quiet: bool,
 }
 
+/// Prints to stdout like `print!`, but a closed pipe (`netstates run ... | head`) is not an
+/// error worth a panic: the output is simply no longer wanted.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = write!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// Like `println!`, through [`say!`].
+macro_rules! sayln {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 /// What went wrong, and so the exit status: 2 for bad usage or an invalid scenario, 1 for a
 /// failure while running.
 #[derive(Debug, thiserror::Error)]
@@ -124,7 +139,7 @@ pub fn check(files: &[PathBuf]) -> Result<(), Error> {
     let mut failed: Option<Error> = None;
     for path in files {
         match load(path) {
-            Ok(s) => print!("{}", crate::report::describe(&s, path)),
+            Ok(s) => say!("{}", crate::report::describe(&s, path)),
             Err(e) => {
                 if let Some(previous) = failed.take() {
                     print_error(&previous);
@@ -164,22 +179,16 @@ fn list_scenarios(dir: &Path) -> Result<(), Error> {
     for path in paths {
         match scenario::load(&path) {
             Ok(s) => {
-                println!("{:<38} {}", path.display(), first_sentence(&s.description));
+                sayln!(
+                    "{:<38} {}",
+                    path.display(),
+                    crate::report::first_sentence(&s.description)
+                );
             }
-            Err(_) => println!("{:<28} (invalid: see netstates check)", path.display()),
+            Err(_) => sayln!("{:<28} (invalid: see netstates check)", path.display()),
         }
     }
     Ok(())
-}
-
-/// The first sentence of a description: up to the first ". " or "? ", question mark kept.
-fn first_sentence(text: &str) -> &str {
-    let end = [". ", "? "]
-        .iter()
-        .filter_map(|stop| text.find(stop).map(|i| i + stop.len() - 1))
-        .min()
-        .unwrap_or(text.len());
-    text[..end].trim_end_matches('.').trim()
 }
 
 /// `netstates run`.
@@ -278,7 +287,7 @@ pub fn run(args: &RunArgs, argv: &[String]) -> Result<(), Error> {
         .map_err(|e| io_error("write", &manifest_path, e))?;
 
     let elapsed = clock.elapsed().as_secs_f64();
-    println!(
+    sayln!(
         "{}: {} runs of {} rounds, seed {}, {} jobs, {:.2} s ({:.0} runs/s)",
         s.name,
         s.runs,
@@ -289,7 +298,7 @@ pub fn run(args: &RunArgs, argv: &[String]) -> Result<(), Error> {
         s.runs as f64 / elapsed.max(1e-9)
     );
     print_summary(&s, &summary);
-    println!("results in {}", out.display());
+    sayln!("results in {}", out.display());
     Ok(())
 }
 
@@ -320,7 +329,7 @@ fn finished_already(out: &Path, s: &Scenario) -> Result<(), Error> {
     else {
         return refuse(" whose summary cannot be read");
     };
-    println!(
+    sayln!(
         "{}: this experiment ({} runs, seed {}) is already complete in {}; its summary:",
         s.name,
         s.runs,
@@ -334,7 +343,7 @@ fn finished_already(out: &Path, s: &Scenario) -> Result<(), Error> {
 fn print_summary(s: &Scenario, summary: &Summary) {
     let names: Vec<&str> = summary.metrics.iter().map(|m| m.metric.as_str()).collect();
     let summaries: Vec<_> = summary.metrics.iter().map(|m| m.summary.clone()).collect();
-    print!(
+    say!(
         "{}",
         summary_table(&names, &metrics::is_count(s), &summaries)
     );

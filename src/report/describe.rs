@@ -15,13 +15,22 @@ fn some_names<'a>(names: impl Iterator<Item = &'a str>, max: usize) -> String {
     out
 }
 
+/// The first sentence of a description: up to the first ". " or "? ", question mark kept.
+pub fn first_sentence(text: &str) -> &str {
+    let end = [". ", "? "]
+        .iter()
+        .filter_map(|stop| text.find(stop).map(|i| i + stop.len() - 1))
+        .min()
+        .unwrap_or(text.len());
+    text[..end].trim_end_matches('.').trim()
+}
+
 /// The summary: agents, issues, schedule, rounds and uncertain parameters.
 pub fn describe(s: &Scenario, path: &Path) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}: ok — scenario \"{}\"", path.display(), s.name);
     if !s.description.is_empty() {
-        let first = s.description.split_inclusive(". ").next().unwrap_or("");
-        let _ = writeln!(out, "  {}", first.trim());
+        let _ = writeln!(out, "  {}", first_sentence(&s.description));
     }
     let _ = writeln!(
         out,
@@ -110,4 +119,20 @@ pub fn describe(s: &Scenario, path: &Path) -> String {
         s.opinion_values() as f64 * 8.0 / 1e6
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_sentence;
+
+    #[test]
+    fn first_sentence_stops_at_a_full_stop_or_question_mark() {
+        assert_eq!(
+            first_sentence("Should they? Compare with b."),
+            "Should they?"
+        );
+        assert_eq!(first_sentence("The 2020s. Every other."), "The 2020s");
+        assert_eq!(first_sentence("One sentence only."), "One sentence only");
+        assert_eq!(first_sentence(""), "");
+    }
 }

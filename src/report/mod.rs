@@ -4,4 +4,4 @@ mod describe;
 pub mod files;
 pub mod table;
 
-pub use describe::describe;
+pub use describe::{describe, first_sentence};

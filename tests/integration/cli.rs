@@ -193,3 +193,29 @@ fn the_readme_example_scenario_is_valid() {
         .unwrap_or_else(|e| panic!("the README's example is invalid:\n{e}"));
     assert_eq!(s.governments.len(), 21, "denmark and town-1..town-20");
 }
+
+#[test]
+fn a_closed_stdout_is_not_a_panic() {
+    use std::process::{Command as Std, Stdio};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut child = Std::new(assert_cmd::cargo::cargo_bin!("netstates"))
+        .args([
+            "run",
+            "scenarios/baseline.toml",
+            "--runs",
+            "3",
+            "-q",
+            "--out",
+        ])
+        .arg(dir.path().join("r"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take()); // like `| head -0`: nobody reads the table
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(dir.path().join("r/summary.json").exists());
+}
