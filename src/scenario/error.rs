@@ -91,21 +91,26 @@ impl ScenarioError {
         })
     }
 
+    /// `file:line:column: message`, or the message alone for a problem with no place.
+    pub fn heading(&self, problem: &Problem) -> String {
+        match self.position(problem) {
+            Some(pos) => format!(
+                "{}:{}:{}: {}",
+                pos.path.display(),
+                pos.line,
+                pos.column,
+                problem.message
+            ),
+            None => problem.message.clone(),
+        }
+    }
+
     /// One miette diagnostic per problem, with the source snippet and a marker.
     pub fn diagnostics(&self) -> Vec<miette::Report> {
         self.problems
             .iter()
             .map(|p| {
-                let heading = match self.position(p) {
-                    Some(pos) => format!(
-                        "{}:{}:{}: {}",
-                        pos.path.display(),
-                        pos.line,
-                        pos.column,
-                        p.message
-                    ),
-                    None => p.message.clone(),
-                };
+                let heading = self.heading(p);
                 let (src, span) = match p.at {
                     Some(at) => {
                         let f = &self.sources.files[at.file as usize];
@@ -132,17 +137,7 @@ impl fmt::Display for ScenarioError {
             if i > 0 {
                 writeln!(f)?;
             }
-            match self.position(p) {
-                Some(pos) => write!(
-                    f,
-                    "{}:{}:{}: {}",
-                    pos.path.display(),
-                    pos.line,
-                    pos.column,
-                    p.message
-                )?,
-                None => write!(f, "{}", p.message)?,
-            }
+            write!(f, "{}", self.heading(p))?;
         }
         Ok(())
     }

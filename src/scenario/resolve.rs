@@ -83,6 +83,34 @@ impl Roster {
     }
 }
 
+impl Roster {
+    /// A list that must not be empty when given (the agent could do nothing), or all agents
+    /// of the kind when absent.
+    fn list_or_all(
+        &self,
+        r: &mut Resolver,
+        list: &Option<IdList>,
+        what: &str,
+        owner: &str,
+    ) -> Members {
+        match list {
+            None => Members::all(self.len()),
+            Some(list) => {
+                if list.value.is_empty() {
+                    r.err(
+                        list.at,
+                        format!(
+                            "{what} must name at least one {} (an empty list leaves the {owner} nothing to do)",
+                            self.kind
+                        ),
+                    );
+                }
+                self.members(r, list, what)
+            }
+        }
+    }
+}
+
 impl Resolver {
     fn err(&mut self, at: Loc, message: impl Into<String>) {
         self.problems.push(Problem::at(at, message));
@@ -529,15 +557,7 @@ pub fn resolve(raw: RawFile, top: Loc) -> Result<Scenario, Vec<Problem>> {
             .into_iter()
             .map(|p| p.unwrap_or(Param::Fixed(0.2)))
             .collect();
-        let markets = match &e.markets {
-            None => Members::all(gov_roster.len()),
-            Some(list) => {
-                if list.value.is_empty() {
-                    r.err(list.at, "markets must name at least one government (an empty list leaves the firm nothing to do)");
-                }
-                gov_roster.members(&mut r, list, "markets")
-            }
-        };
+        let markets = gov_roster.list_or_all(&mut r, &e.markets, "markets", "firm");
         let count = firm_roster.counts[entry];
         if count > 0 {
             for id in expand_ids(&e.id.value, count) {
@@ -586,27 +606,11 @@ pub fn resolve(raw: RawFile, top: Loc) -> Result<Scenario, Vec<Problem>> {
             .into_iter()
             .map(|p| p.unwrap_or(Param::Fixed(0.8)))
             .collect();
-        let focus = match &e.focus {
-            None => (0..k_count).fold(0u64, |m, k| m | 1 << k),
-            Some(list) => {
-                if list.value.is_empty() {
-                    r.err(list.at, "focus must name at least one issue (an empty list leaves the NGO nothing to do)");
-                }
-                issue_roster
-                    .members(&mut r, list, "focus")
-                    .iter()
-                    .fold(0u64, |m, k| m | 1 << k)
-            }
-        };
-        let targets = match &e.targets {
-            None => Members::all(gov_roster.len()),
-            Some(list) => {
-                if list.value.is_empty() {
-                    r.err(list.at, "targets must name at least one government (an empty list leaves the NGO nothing to do)");
-                }
-                gov_roster.members(&mut r, list, "targets")
-            }
-        };
+        let focus = issue_roster
+            .list_or_all(&mut r, &e.focus, "focus", "NGO")
+            .iter()
+            .fold(0u64, |m, k| m | 1 << k);
+        let targets = gov_roster.list_or_all(&mut r, &e.targets, "targets", "NGO");
         let count = ngo_roster.counts[entry];
         if count > 0 {
             for id in expand_ids(&e.id.value, count) {
