@@ -12,10 +12,14 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::experiment::{self, ExperimentError, Plan};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::engine;
+use crate::experiment::ExperimentError;
 use crate::model::metrics;
-use crate::report::files::{self, Manifest, Shard, Summary};
+use crate::report::files::{self, Summary};
 use crate::report::table::summary_table;
+use crate::results::{self, Outcome, ResultsError};
 use crate::scenario::{self, Override, Scenario, ScenarioError};
 
 /// netstates: policy-scenario simulation of techplomacy (Big Tech as "net states").
@@ -40,6 +44,31 @@ pub enum Command {
     ///
     /// Example: netstates run scenarios/baseline.toml --runs 200 --set government.*.capacity=0.8
     Run(RunArgs),
+    /// Re-run one run of a finished experiment, check its metrics against runs.csv bit for
+    /// bit, and optionally write its per-round trace.
+    ///
+    /// Example: netstates replay results/baseline --run 17 --trace run17.csv
+    Replay {
+        /// A result directory.
+        dir: PathBuf,
+        /// The run to replay (numbered from 0).
+        #[arg(long)]
+        run: u64,
+        /// Write every metric after every round to this CSV file.
+        #[arg(long)]
+        trace: Option<PathBuf>,
+    },
+    /// Combine the shard directories of one experiment into one directory.
+    ///
+    /// Example: netstates merge results/baseline/shard-*-of-4 --out results/baseline-merged
+    Merge {
+        /// Shard directories.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// The directory to write the merged experiment to.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// List the bundled scenario library, one line each.
     ///
     /// Example: netstates scenarios
@@ -70,7 +99,14 @@ pub struct RunArgs {
     /// firm.*.lobby_share=0.01..0.02 (uniform). Repeatable.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<Override>,
-    /// Replace a finished experiment in the output directory.
+    /// Run only shard K of N (0-based): runs [K*R/N, (K+1)*R/N). Without it, Slurm's
+    /// SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT are used when both are set.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Continue the interrupted experiment in the output directory.
+    #[arg(long, conflicts_with = "force")]
+    pub resume: bool,
+    /// Replace whatever experiment the output directory holds.
     #[arg(long)]
     pub force: bool,
     /// No progress output.
@@ -105,6 +141,19 @@ pub enum Error {
     Experiment(#[from] ExperimentError),
     #[error("{0}")]
     Io(String),
+    /// Ctrl-C: the completed runs are kept; the message says how to resume.
+    #[error("{0}")]
+    Interrupted(String),
+}
+
+impl From<ResultsError> for Error {
+    fn from(e: ResultsError) -> Error {
+        match e {
+            ResultsError::Refused(m) => Error::Usage(m),
+            ResultsError::Io(m) => Error::Io(m),
+            ResultsError::Experiment(e) => Error::Experiment(e),
+        }
+    }
 }
 
 impl Error {
@@ -112,6 +161,7 @@ impl Error {
         match self {
             Error::Scenario(_) | Error::Usage(_) => 2,
             Error::Experiment(_) | Error::Io(_) => 1,
+            Error::Interrupted(_) => 130,
         }
     }
 }
@@ -125,6 +175,8 @@ pub fn execute(cli: Cli, argv: &[String]) -> Result<(), Error> {
     match cli.command {
         Command::Check { files } => check(&files),
         Command::Run(args) => run(&args, argv),
+        Command::Replay { dir, run, trace } => replay(&dir, run, trace.as_deref()),
+        Command::Merge { dirs, out } => merge(&dirs, &out, argv),
         Command::Scenarios { dir } => list_scenarios(&dir),
     }
 }
@@ -191,6 +243,47 @@ fn list_scenarios(dir: &Path) -> Result<(), Error> {
     Ok(())
 }
 
+/// The shard to run: `--shard K/N`, else Slurm's array task id and count, else all runs.
+fn shard(arg: Option<&str>) -> Result<(u64, u64), Error> {
+    let parse = |k: &str, n: &str, from: &str| -> Result<(u64, u64), Error> {
+        match (k.trim().parse::<u64>(), n.trim().parse::<u64>()) {
+            (Ok(k), Ok(n)) if n >= 1 && k < n => Ok((k, n)),
+            _ => Err(Error::Usage(format!(
+                "{from} must be K/N with 0 <= K < N, got {k}/{n}"
+            ))),
+        }
+    };
+    if let Some(arg) = arg {
+        let (k, n) = arg
+            .split_once('/')
+            .ok_or_else(|| Error::Usage(format!("--shard must be K/N, got {arg}")))?;
+        return parse(k, n, "--shard");
+    }
+    match (
+        std::env::var("SLURM_ARRAY_TASK_ID"),
+        std::env::var("SLURM_ARRAY_TASK_COUNT"),
+    ) {
+        (Ok(k), Ok(n)) => parse(&k, &n, "SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT"),
+        _ => Ok((0, 1)),
+    }
+}
+
+/// Ctrl-C sets the returned flag: the experiment stops after the runs under way and keeps
+/// every completed run. A second Ctrl-C ends the process at once (completed blocks are
+/// already on disk).
+fn interrupt_flag() -> &'static AtomicBool {
+    static STOP: AtomicBool = AtomicBool::new(false);
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let _ = ctrlc::set_handler(|| {
+            if STOP.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+        });
+    });
+    &STOP
+}
+
 /// `netstates run`.
 pub fn run(args: &RunArgs, argv: &[String]) -> Result<(), Error> {
     let mut s = load(&args.file)?;
@@ -211,132 +304,170 @@ pub fn run(args: &RunArgs, argv: &[String]) -> Result<(), Error> {
         Some(j) => j,
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("results").join(&s.name));
-    let manifest_path = out.join("manifest.json");
-    if manifest_path.exists() && !args.force {
-        return finished_already(&out, &s);
-    }
-    std::fs::create_dir_all(&out).map_err(|e| io_error("create", &out, e))?;
-
-    let names = metrics::names(&s);
-    let counts = metrics::is_count(&s);
-    let started = files::now_rfc3339();
-    let clock = Instant::now();
-    let csv_path = out.join("runs.csv");
-    let partial = files::temporary(&csv_path);
-    let mut csv = std::io::BufWriter::new(
-        std::fs::File::create(&partial).map_err(|e| io_error("create", &partial, e))?,
-    );
-    csv.write_all(files::csv_header(&names).as_bytes())
-        .map_err(|e| io_error("write", &partial, e))?;
-
-    let plan = Plan {
-        scenario: &s,
-        seed: s.seed,
-        runs: 0..s.runs,
-        jobs,
-    };
-    let mut progress = Progress::new(s.runs, args.quiet);
-    // Grows with the runs; reserving for a billion runs up front would fail before any ran.
-    let mut all = Vec::with_capacity(s.runs.min(1 << 16) as usize * names.len());
-    let mut line = String::new();
-    experiment::execute(&plan, |block| {
-        line.clear();
-        for (run, row) in block.rows() {
-            files::csv_row(&mut line, run, s.seed, row, &counts);
+    let (k, n) = shard(args.shard.as_deref())?;
+    let out = args.out.clone().unwrap_or_else(|| {
+        let base = Path::new("results").join(&s.name);
+        if n == 1 {
+            base
+        } else {
+            base.join(format!("shard-{k}-of-{n}"))
         }
-        csv.write_all(line.as_bytes())
-            .and_then(|()| csv.flush())
-            .map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
-        all.extend_from_slice(&block.values);
-        progress.advance(block.values.len() as u64 / block.width.max(1) as u64);
-        Ok(())
+    });
+    let request = results::Request {
+        scenario: &s,
+        out: out.clone(),
+        shard: (k, n),
+        jobs,
+        resume: args.resume,
+        force: args.force,
+        command_line: argv.to_vec(),
+    };
+    let clock = Instant::now();
+    let mut progress = Progress::new(args.quiet);
+    let outcome = results::run(&request, interrupt_flag(), |done, total| {
+        progress.update(done, total)
     })?;
     progress.finish();
-    drop(csv);
-    std::fs::rename(&partial, &csv_path).map_err(|e| io_error("rename", &partial, e))?;
-
-    let summary = Summary::of(&s.name, s.seed, &names, &all);
-    let json = serde_json::to_string_pretty(&summary).unwrap_or_default() + "\n";
-    let summary_path = out.join("summary.json");
-    files::write_atomic(&summary_path, json.as_bytes())
-        .map_err(|e| io_error("write", &summary_path, e))?;
-    let manifest = Manifest {
-        netstates_version: env!("CARGO_PKG_VERSION").to_string(),
-        scenario_name: s.name.clone(),
-        scenario_sha256: files::scenario_hash(&s),
-        seed: s.seed,
-        runs: s.runs,
-        shard: Shard {
-            index: 0,
-            count: 1,
-            first_run: 0,
-            end_run: s.runs,
-        },
-        seed_rule: files::SEED_RULE.to_string(),
-        command_line: argv.to_vec(),
-        started,
-        finished: files::now_rfc3339(),
-        scenario: s.clone(),
-    };
-    let json = serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n";
-    files::write_atomic(&manifest_path, json.as_bytes())
-        .map_err(|e| io_error("write", &manifest_path, e))?;
-
     let elapsed = clock.elapsed().as_secs_f64();
-    sayln!(
-        "{}: {} runs of {} rounds, seed {}, {} jobs, {:.2} s ({:.0} runs/s)",
-        s.name,
-        s.runs,
-        s.rounds,
-        s.seed,
-        jobs,
-        elapsed,
-        s.runs as f64 / elapsed.max(1e-9)
-    );
-    print_summary(&s, &summary);
-    sayln!("results in {}", out.display());
+    match outcome {
+        Outcome::AlreadyDone { summary } => {
+            sayln!(
+                "{}: this experiment ({} runs, seed {}) is already complete in {}; its summary:",
+                s.name,
+                summary.runs,
+                s.seed,
+                out.display()
+            );
+            print_summary(&s, &summary);
+        }
+        Outcome::Finished {
+            summary,
+            resumed_from,
+        } => {
+            let played = summary.runs - resumed_from;
+            sayln!(
+                "{}: {} runs of {} rounds, seed {}{}, {} jobs, {:.2} s ({:.0} runs/s){}",
+                s.name,
+                summary.runs,
+                s.rounds,
+                s.seed,
+                if n > 1 {
+                    format!(", shard {k}/{n}")
+                } else {
+                    String::new()
+                },
+                jobs,
+                elapsed,
+                played as f64 / elapsed.max(1e-9),
+                if resumed_from > 0 {
+                    format!(", resumed after {resumed_from}")
+                } else {
+                    String::new()
+                }
+            );
+            print_summary(&s, &summary);
+            sayln!("results in {}", out.display());
+        }
+        Outcome::Interrupted { done, total } => {
+            let mut again: Vec<String> = argv
+                .iter()
+                .filter(|a| *a != "--resume" && *a != "--force")
+                .cloned()
+                .collect();
+            if args.out.is_none() {
+                again.push("--out".into());
+                again.push(out.display().to_string());
+            }
+            again.push("--resume".into());
+            return Err(Error::Interrupted(format!(
+                "interrupted: {done} of {total} runs are kept in {}; to continue:\n  {}",
+                out.display(),
+                again.join(" ")
+            )));
+        }
+    }
     Ok(())
 }
 
-/// Running into a directory that holds a finished experiment: if it is this very experiment
-/// (same resolved scenario, seed and runs) its results are what this run would write, byte
-/// for byte, so its summary is shown; any other experiment is refused, never overwritten.
-fn finished_already(out: &Path, s: &Scenario) -> Result<(), Error> {
-    let refuse = |why: &str| {
-        Err(Error::Usage(format!(
-            "{} already holds a finished experiment{why}; choose another --out, or pass --force to replace it",
-            out.display()
-        )))
-    };
-    let read = |name: &str| std::fs::read_to_string(out.join(name)).ok();
-    let Some(manifest) =
-        read("manifest.json").and_then(|t| serde_json::from_str::<Manifest>(&t).ok())
-    else {
-        return refuse(" whose manifest cannot be read");
-    };
-    let same = manifest.scenario_sha256 == files::scenario_hash(s)
-        && manifest.seed == s.seed
-        && manifest.runs == s.runs
-        && manifest.shard.count == 1;
-    if !same {
-        return refuse(" of another scenario, seed or number of runs");
-    }
-    let Some(summary) = read("summary.json").and_then(|t| serde_json::from_str::<Summary>(&t).ok())
-    else {
-        return refuse(" whose summary cannot be read");
-    };
+/// `netstates merge`.
+pub fn merge(dirs: &[PathBuf], out: &Path, argv: &[String]) -> Result<(), Error> {
+    let summary = results::merge(dirs, out, argv.to_vec())?;
     sayln!(
-        "{}: this experiment ({} runs, seed {}) is already complete in {}; its summary:",
-        s.name,
-        s.runs,
-        s.seed,
+        "merged {} directories: {} runs of \"{}\", seed {}, in {}",
+        dirs.len(),
+        summary.runs,
+        summary.scenario,
+        summary.seed,
         out.display()
     );
-    print_summary(s, &summary);
+    Ok(())
+}
+
+/// `netstates replay`: re-runs one run from a result directory, checks it bit for bit
+/// against `runs.csv`, and writes its per-round trace.
+pub fn replay(dir: &Path, run: u64, trace: Option<&Path>) -> Result<(), Error> {
+    let finished = results::read_finished(dir)?;
+    let m = &finished.manifest;
+    let rows = &finished.rows;
+    if !(rows.first..rows.first + rows.runs).contains(&run) {
+        return Err(Error::Usage(format!(
+            "{} holds runs {}..{}, not run {run}",
+            dir.display(),
+            rows.first,
+            rows.first + rows.runs
+        )));
+    }
+    if m.netstates_version != env!("CARGO_PKG_VERSION") {
+        eprintln!(
+            "note: the experiment was run by netstates {}, this is {}",
+            m.netstates_version,
+            env!("CARGO_PKG_VERSION")
+        );
+    }
+    let s = &m.scenario;
+    let names = metrics::names(s);
+    let counts = metrics::is_count(s);
+    let mut trace_text = String::from("round");
+    for n in &names {
+        trace_text.push(',');
+        trace_text.push_str(n);
+    }
+    trace_text.push('\n');
+    let mut last = Vec::new();
+    engine::run_observed(s, m.seed, run, &mut last, |round, values| {
+        trace_text.push_str(&round.to_string());
+        for (x, &c) in values.iter().zip(&counts) {
+            trace_text.push(',');
+            trace_text.push_str(&files::format_value(*x, c));
+        }
+        trace_text.push('\n');
+    })
+    .map_err(ExperimentError::from)?;
+    let width = names.len();
+    let at = (run - rows.first) as usize * width;
+    let recorded = &rows.values[at..at + width];
+    let differ: Vec<String> = names
+        .iter()
+        .zip(recorded.iter().zip(&last))
+        .filter(|(_, (a, b))| a.to_bits() != b.to_bits())
+        .map(|(n, (a, b))| format!("{n}: recorded {a}, replayed {b}"))
+        .collect();
+    if let Some(path) = trace {
+        files::write_atomic(path, trace_text.as_bytes()).map_err(|e| io_error("write", path, e))?;
+    }
+    if !differ.is_empty() {
+        return Err(Error::Io(format!(
+            "run {run} does not reproduce:\n  {}",
+            differ.join("\n  ")
+        )));
+    }
+    sayln!(
+        "run {run} of {} (seed {}) reproduces all {} metrics bit for bit{}",
+        dir.display(),
+        m.seed,
+        width,
+        trace.map_or(String::new(), |p| format!("; trace in {}", p.display()))
+    );
     Ok(())
 }
 
@@ -352,56 +483,53 @@ fn print_summary(s: &Scenario, summary: &Summary) {
 /// Progress on stderr: a bar on a terminal, a plain line every few seconds otherwise (Slurm
 /// and CI logs), nothing with `--quiet`.
 struct Progress {
+    quiet: bool,
     bar: Option<indicatif::ProgressBar>,
-    plain: Option<(Instant, Instant)>,
-    done: u64,
-    total: u64,
+    /// For the plain line: when it started, when it last printed, and the runs done then.
+    plain: Option<(Instant, Instant, u64)>,
 }
 
 impl Progress {
     const PLAIN_EVERY: Duration = Duration::from_secs(5);
 
-    fn new(total: u64, quiet: bool) -> Progress {
-        let (mut bar, mut plain) = (None, None);
-        if !quiet && std::io::stderr().is_terminal() {
-            let b = indicatif::ProgressBar::new(total);
-            b.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{bar:40} {pos}/{len} runs  {per_sec}  elapsed {elapsed}  eta {eta}",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            bar = Some(b);
-        } else if !quiet {
-            let now = Instant::now();
-            plain = Some((now, now));
-        }
+    fn new(quiet: bool) -> Progress {
         Progress {
-            bar,
-            plain,
-            done: 0,
-            total,
+            quiet,
+            bar: None,
+            plain: None,
         }
     }
 
-    fn advance(&mut self, runs: u64) {
-        self.done += runs;
-        if let Some(b) = &self.bar {
-            b.set_position(self.done);
+    fn update(&mut self, done: u64, total: u64) {
+        if self.quiet {
+            return;
         }
-        if let Some((start, last)) = &mut self.plain
-            && last.elapsed() >= Self::PLAIN_EVERY
-        {
-            {
-                *last = Instant::now();
-                let secs = start.elapsed().as_secs_f64();
-                let rate = self.done as f64 / secs.max(1e-9);
-                let eta = (self.total - self.done) as f64 / rate.max(1e-9);
-                eprintln!(
-                    "progress: {}/{} runs, {:.1} runs/s, elapsed {:.0} s, eta {:.0} s",
-                    self.done, self.total, rate, secs, eta
+        if std::io::stderr().is_terminal() {
+            let bar = self.bar.get_or_insert_with(|| {
+                let b = indicatif::ProgressBar::new(total);
+                b.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{bar:40} {pos}/{len} runs  {per_sec}  elapsed {elapsed}  eta {eta}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
                 );
-            }
+                b.set_position(done);
+                b.reset_eta();
+                b
+            });
+            bar.set_position(done);
+            return;
+        }
+        let now = Instant::now();
+        let (start, last, at_start) = self.plain.get_or_insert((now, now, done));
+        if now.duration_since(*last) >= Self::PLAIN_EVERY {
+            *last = now;
+            let secs = now.duration_since(*start).as_secs_f64();
+            let rate = (done - *at_start) as f64 / secs.max(1e-9);
+            let eta = (total - done) as f64 / rate.max(1e-9);
+            eprintln!(
+                "progress: {done}/{total} runs, {rate:.1} runs/s, elapsed {secs:.0} s, eta {eta:.0} s"
+            );
         }
     }
 

@@ -1,9 +1,15 @@
 //! Many runs of one scenario: runs are played in parallel on a local rayon pool, collected
 //! by run index and handed to a sink in run order, so nothing downstream depends on how the
-//! runs were scheduled. Memory holds the metrics of every run (8 bytes a value) and nothing
-//! per round.
+//! runs were scheduled. Memory holds one block of metrics at a time and nothing per round.
+
+#![allow(
+    clippy::disallowed_methods,
+    reason = "the clock only sizes blocks; no result depends on block boundaries"
+)]
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -16,7 +22,7 @@ use crate::scenario::Scenario;
 pub struct Plan<'s> {
     pub scenario: &'s Scenario,
     pub seed: u64,
-    /// The runs to play: all of the experiment's, or one shard's.
+    /// The runs to play: all of the experiment's, or one shard's, or what is left of them.
     pub runs: Range<u64>,
     /// Worker threads.
     pub jobs: usize,
@@ -31,6 +37,10 @@ pub struct Block {
 }
 
 impl Block {
+    pub fn runs(&self) -> usize {
+        self.values.len() / self.width.max(1)
+    }
+
     pub fn rows(&self) -> impl Iterator<Item = (u64, &[f64])> {
         self.values
             .chunks(self.width.max(1))
@@ -53,18 +63,19 @@ pub enum ExperimentError {
     },
 }
 
-/// Runs per block: enough to keep every worker busy, few enough that results reach the
-/// sink (and disk) often.
-fn block_size(jobs: usize) -> u64 {
-    (jobs as u64 * 16).max(64)
-}
+/// Blocks grow until one takes about this long, so results reach the sink (and disk) often
+/// whatever a run costs, and the pool's start-up is paid rarely.
+const BLOCK_TIME: Duration = Duration::from_millis(500);
+const MAX_BLOCK: u64 = 1 << 14;
 
-/// Plays the plan's runs; `sink` receives consecutive blocks in run order, and may stop the
-/// experiment by returning an error (after which no further block is run).
+/// Plays the plan's runs; `sink` receives consecutive blocks in run order. Returns whether
+/// every run was played: `stop` (set by Ctrl-C) ends the experiment after the runs already
+/// started, and the sink has then received every run before the first one not played.
 pub fn execute(
     plan: &Plan,
+    stop: &AtomicBool,
     mut sink: impl FnMut(&Block) -> Result<(), String>,
-) -> Result<(), ExperimentError> {
+) -> Result<bool, ExperimentError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(plan.jobs)
         .build()
@@ -73,27 +84,41 @@ pub fn execute(
             source,
         })?;
     let width = metrics::names(plan.scenario).len();
-    let step = block_size(plan.jobs);
+    let mut size = plan.jobs as u64 * 2;
     let mut first = plan.runs.start;
     while first < plan.runs.end {
-        let end = (first + step).min(plan.runs.end);
-        let rows: Vec<Result<Vec<f64>, NonFinite>> = pool.install(|| {
+        let end = (first + size).min(plan.runs.end);
+        let clock = Instant::now();
+        let rows: Vec<Option<Result<Vec<f64>, NonFinite>>> = pool.install(|| {
             (first..end)
                 .into_par_iter()
-                .map(|run| engine::run(plan.scenario, plan.seed, run))
+                .map(|run| {
+                    (!stop.load(Ordering::Relaxed))
+                        .then(|| engine::run(plan.scenario, plan.seed, run))
+                })
                 .collect()
         });
         let mut values = Vec::with_capacity((end - first) as usize * width);
-        for row in rows {
+        let mut played = 0;
+        for row in rows.into_iter().map_while(|r| r) {
             values.extend(row?);
+            played += 1;
         }
-        sink(&Block {
-            first,
-            width,
-            values,
-        })
-        .map_err(ExperimentError::Sink)?;
+        if played > 0 {
+            sink(&Block {
+                first,
+                width,
+                values,
+            })
+            .map_err(ExperimentError::Sink)?;
+        }
+        if first + played < end {
+            return Ok(false);
+        }
         first = end;
+        if clock.elapsed() < BLOCK_TIME {
+            size = (size * 2).min(MAX_BLOCK);
+        }
     }
-    Ok(())
+    Ok(true)
 }

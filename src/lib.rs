@@ -40,5 +40,6 @@ pub mod engine;
 pub mod experiment;
 pub mod model;
 pub mod report;
+pub mod results;
 pub mod scenario;
 pub mod stats;

@@ -112,7 +112,8 @@ pub struct Manifest {
     pub seed_rule: String,
     pub command_line: Vec<String>,
     pub started: String,
-    pub finished: String,
+    /// `None` while the experiment is running or after it was interrupted.
+    pub finished: Option<String>,
     /// The resolved scenario (defaults filled, `--set` applied), canonical JSON.
     pub scenario: Scenario,
 }

@@ -1,6 +1,7 @@
 //! Determinism: the same scenario and seed give the same bytes whatever the thread count,
-//! and a fixed-seed run of the baseline keeps its golden hash, so a dependency update that
-//! changes the random streams fails loudly.
+//! after shards are merged, and after an interrupted experiment is resumed; a fixed-seed run
+//! of the baseline keeps its golden hash, so a dependency update that changes the random
+//! streams fails loudly.
 
 use std::path::Path;
 
@@ -18,7 +19,8 @@ fn metrics_of(jobs: usize, runs: u64) -> Vec<u64> {
         jobs,
     };
     let mut bits = Vec::new();
-    execute(&plan, |block| {
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    execute(&plan, &stop, |block| {
         bits.extend(block.values.iter().map(|x| x.to_bits()));
         Ok(())
     })
@@ -65,4 +67,271 @@ fn golden_hash_of_a_fixed_seed_run() {
         .map(|b| format!("{b:02x}"))
         .collect();
     assert_eq!(hex, GOLDEN);
+}
+
+use assert_cmd::Command;
+use std::fs;
+use std::path::PathBuf;
+
+fn netstates() -> Command {
+    #[allow(deprecated)]
+    Command::cargo_bin("netstates").expect("the binary is built")
+}
+
+/// A small, fast scenario with every phase and uncertain parameters, for many experiments.
+const SMALL: &str = "scenarios/baseline.toml";
+
+fn experiment(out: &Path, extra: &[&str]) {
+    netstates()
+        .args(["run", SMALL, "--runs", "40", "--seed", "99", "-q"])
+        .args(["--set", "scenario.rounds=12"])
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .assert()
+        .success();
+}
+
+fn bytes(dir: &Path) -> (Vec<u8>, Vec<u8>) {
+    (
+        fs::read(dir.join("runs.csv")).expect("runs.csv"),
+        fs::read(dir.join("summary.json")).expect("summary.json"),
+    )
+}
+
+#[test]
+fn same_bytes_with_1_2_3_and_7_jobs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let reference = dir.path().join("j1");
+    experiment(&reference, &["-j", "1"]);
+    let expected = bytes(&reference);
+    for jobs in ["2", "3", "7"] {
+        let out = dir.path().join(format!("j{jobs}"));
+        experiment(&out, &["-j", jobs]);
+        assert!(bytes(&out) == expected, "--jobs {jobs} changed the bytes");
+    }
+}
+
+#[test]
+fn shards_merged_equal_the_whole_experiment() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let whole = dir.path().join("whole");
+    experiment(&whole, &[]);
+    let mut shards: Vec<PathBuf> = Vec::new();
+    for k in 0..3 {
+        let out = dir.path().join(format!("shard{k}"));
+        experiment(&out, &["--shard", &format!("{k}/3")]);
+        shards.push(out);
+    }
+    // Shard 1 through Slurm's variables instead of --shard.
+    let slurm = dir.path().join("slurm1");
+    netstates()
+        .args(["run", SMALL, "--runs", "40", "--seed", "99", "-q"])
+        .args(["--set", "scenario.rounds=12", "--out"])
+        .arg(&slurm)
+        .env("SLURM_ARRAY_TASK_ID", "1")
+        .env("SLURM_ARRAY_TASK_COUNT", "3")
+        .assert()
+        .success();
+    assert_eq!(bytes(&slurm), bytes(&shards[1]));
+
+    let merged = dir.path().join("merged");
+    netstates()
+        .arg("merge")
+        .args(shards.iter().rev())
+        .arg("--out")
+        .arg(&merged)
+        .assert()
+        .success();
+    assert!(
+        bytes(&merged) == bytes(&whole),
+        "merge differs from the whole"
+    );
+
+    // A gap, an overlap and a different seed are refused.
+    let refused = |dirs: &[&PathBuf], what: &str| {
+        let assert = netstates()
+            .arg("merge")
+            .args(dirs)
+            .arg("--out")
+            .arg(dir.path().join(format!("bad-{what}")))
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        assert!(stderr.contains(what), "{what}: {stderr}");
+    };
+    refused(&[&shards[0], &shards[2]], "missing");
+    refused(&[&shards[0], &shards[1], &shards[2], &slurm], "overlap");
+    let other = dir.path().join("other-seed");
+    netstates()
+        .args(["run", SMALL, "--runs", "40", "--seed", "100", "-q"])
+        .args(["--set", "scenario.rounds=12", "--shard", "1/3", "--out"])
+        .arg(&other)
+        .assert()
+        .success();
+    refused(
+        &[&shards[0], &other, &shards[2]],
+        "not shards of one experiment",
+    );
+}
+
+/// Waits (a minute at most) until a running experiment has more than `rows` lines on disk.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "a test's deadline, not the model's clock"
+)]
+fn wait_for_rows(part: &Path, rows: usize) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while fs::read_to_string(part).map_or(0, |t| t.lines().count()) <= rows
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn resume_after_kill_gives_the_same_bytes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let whole = dir.path().join("whole");
+    let args = [
+        "run", SMALL, "--runs", "300", "--seed", "5", "-q", "-j", "2",
+    ];
+    netstates()
+        .args(args)
+        .arg("--out")
+        .arg(&whole)
+        .assert()
+        .success();
+
+    let out = dir.path().join("killed");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("netstates"))
+        .args(args)
+        .arg("--out")
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // Kill it once some runs are on disk but before it is done.
+    let part = out.join("runs.csv.part");
+    wait_for_rows(&part, 3);
+    child.kill().expect("kill -9");
+    child.wait().expect("reaped");
+    assert!(
+        !out.join("runs.csv").exists(),
+        "the child finished before it could be killed; the test needs a longer experiment"
+    );
+    // Cut the last row short, as a kill in the middle of a write would.
+    let text = fs::read_to_string(&part).expect("partial runs");
+    fs::write(&part, &text[..text.len() - 3]).expect("cut");
+
+    // Without --resume the directory is refused; with it the experiment completes.
+    netstates()
+        .args(args)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2);
+    netstates()
+        .args(args)
+        .arg("--out")
+        .arg(&out)
+        .arg("--resume")
+        .assert()
+        .success();
+    assert!(bytes(&out) == bytes(&whole), "resumed experiment differs");
+}
+
+#[test]
+fn replay_reproduces_a_run_and_writes_its_trace() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("r");
+    experiment(&out, &[]);
+    let trace = dir.path().join("trace.csv");
+    netstates()
+        .args(["replay"])
+        .arg(&out)
+        .args(["--run", "17", "--trace"])
+        .arg(&trace)
+        .assert()
+        .success();
+    let trace = fs::read_to_string(&trace).expect("trace");
+    let lines: Vec<&str> = trace.lines().collect();
+    assert_eq!(lines.len(), 1 + 12, "a header and one row per round");
+    assert!(lines[0].starts_with("round,policy_"));
+    // The last round of the trace is run 17's row of runs.csv.
+    let csv = fs::read_to_string(out.join("runs.csv")).expect("runs.csv");
+    let row = csv.lines().nth(1 + 17).expect("row 17");
+    let recorded: Vec<&str> = row.split(',').skip(2).collect();
+    let traced: Vec<&str> = lines[12].split(',').skip(1).collect();
+    assert_eq!(recorded, traced);
+
+    // A run the directory does not hold is a usage error.
+    netstates()
+        .args(["replay"])
+        .arg(&out)
+        .args(["--run", "40"])
+        .assert()
+        .code(2);
+
+    // A tampered runs.csv is caught: change run 17's first metric.
+    let mut fields: Vec<String> = row.split(',').map(String::from).collect();
+    fields[2] = "0.123456".into();
+    fs::write(
+        out.join("runs.csv"),
+        csv.replacen(row, &fields.join(","), 1),
+    )
+    .expect("tamper");
+    let assert = netstates()
+        .args(["replay"])
+        .arg(&out)
+        .args(["--run", "17"])
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("does not reproduce"), "{stderr}");
+}
+
+#[test]
+fn ctrl_c_keeps_completed_runs_and_says_how_to_resume() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let whole = dir.path().join("whole");
+    let args = [
+        "run", SMALL, "--runs", "300", "--seed", "6", "-q", "-j", "2",
+    ];
+    netstates()
+        .args(args)
+        .arg("--out")
+        .arg(&whole)
+        .assert()
+        .success();
+
+    let out = dir.path().join("interrupted");
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("netstates"))
+        .args(args)
+        .arg("--out")
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let part = out.join("runs.csv.part");
+    wait_for_rows(&part, 3);
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    let output = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("--resume"), "{stderr}");
+    let kept = fs::read_to_string(&part).expect("completed runs are kept");
+    assert!(kept.ends_with('\n') && kept.lines().count() > 1, "{kept}");
+    netstates()
+        .args(args)
+        .arg("--out")
+        .arg(&out)
+        .arg("--resume")
+        .assert()
+        .success();
+    assert!(bytes(&out) == bytes(&whole), "resumed experiment differs");
 }
