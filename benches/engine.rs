@@ -1,32 +1,80 @@
 //! Benchmarks of the engine on scenarios/bench/reference.toml: 5 issues (one antitrust),
 //! 24 governments of 1000 citizens, 10 firms, 12 NGOs, 40 rounds, every phase.
 //!
+//! - `reference/one run`: one run, the unit everything else is made of;
+//! - `reference/draws only`: the same number and kinds of random draws as that run, with no
+//!   model: the floor a run cannot go below;
+//! - `experiment/jobs=1`, `experiment/jobs=2`: 64 runs through the experiment loop (rayon
+//!   pool, collection in run order), reported as runs per second.
+//!
 //! Run with `cargo bench --bench engine`.
 
 use std::hint::black_box;
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use netstates::engine;
-use netstates::scenario;
+use netstates::experiment::{Plan, execute};
+use netstates::scenario::{self, Scenario};
+
+const SEED: u64 = 20221109;
+
+fn reference() -> Scenario {
+    scenario::load(Path::new("scenarios/bench/reference.toml"))
+        .expect("the reference scenario loads")
+}
 
 fn one_run(c: &mut Criterion) {
-    let s = scenario::load(Path::new("scenarios/bench/reference.toml"))
-        .expect("the reference scenario loads");
+    let s = reference();
+    let draws = engine::count_draws(&s, SEED, 0);
+    eprintln!(
+        "a run of the reference draws {} 32-bit and {} 64-bit words",
+        draws.words32, draws.words64
+    );
+    let mut group = c.benchmark_group("reference");
+    group.sample_size(30);
     let mut out = Vec::new();
-    let mut run = 0u64;
-    c.bench_function("reference: one run", |b| {
+    group.bench_function("one run", |b| {
         b.iter(|| {
-            run += 1;
-            engine::run_into(black_box(&s), 20221109, run, &mut out).expect("finite metrics");
+            engine::run_into(black_box(&s), SEED, 0, &mut out).expect("finite metrics");
             black_box(&out);
         })
     });
+    group.bench_function("draws only", |b| {
+        b.iter(|| black_box(engine::draw_only(SEED, 0, black_box(draws))))
+    });
+    group.finish();
 }
 
-criterion_group! {
-    name = benches;
-    config = Criterion::default().sample_size(30);
-    targets = one_run
+fn experiment(c: &mut Criterion) {
+    let s = reference();
+    let runs = 64;
+    let mut group = c.benchmark_group("experiment");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(runs));
+    for jobs in [1, 2] {
+        group.bench_function(format!("jobs={jobs}"), |b| {
+            b.iter(|| {
+                let plan = Plan {
+                    scenario: &s,
+                    seed: SEED,
+                    runs: 0..runs,
+                    jobs,
+                };
+                let stop = AtomicBool::new(false);
+                let mut sum = 0.0;
+                execute(&plan, &stop, |block| {
+                    sum += block.values[0];
+                    Ok(())
+                })
+                .expect("runs finish");
+                black_box(sum)
+            })
+        });
+    }
+    group.finish();
 }
+
+criterion_group!(benches, one_run, experiment);
 criterion_main!(benches);

@@ -1,6 +1,6 @@
 //! The campaigns phase: NGOs' and firms' public campaigns persuade randomly reached citizens.
 
-use rand_chacha::ChaCha8Rng;
+use rand::Rng;
 
 use super::{World, index};
 
@@ -9,7 +9,7 @@ impl World<'_> {
     /// issue) pairs, then each firm revenue x pr_share over its (market, issue) pairs; a pair
     /// with spend m reaches min(citizens, floor(m / cost_per_citizen)) citizens drawn with
     /// replacement, each moving `persuasion` of the way to the spender's ideal.
-    pub(super) fn campaigns(&mut self, rng: &mut ChaCha8Rng) {
+    pub(super) fn campaigns(&mut self, rng: &mut impl Rng) {
         let k = self.k;
         let s = self.scenario;
         for n in 0..self.ngos.len() {
@@ -47,7 +47,7 @@ impl World<'_> {
     }
 
     /// One campaign of `money` on (g, issue) towards `ideal`.
-    fn persuade(&mut self, g: usize, issue: usize, money: f64, ideal: f64, rng: &mut ChaCha8Rng) {
+    fn persuade(&mut self, g: usize, issue: usize, money: f64, ideal: f64, rng: &mut impl Rng) {
         let c = self.governments[g].citizens;
         let reach = (money / self.model.cost_per_citizen).floor().min(c as f64) as usize;
         if reach == 0 {

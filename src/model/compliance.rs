@@ -2,7 +2,6 @@
 //! (Becker 1968, "Crime and Punishment: An Economic Approach").
 
 use rand::Rng;
-use rand_chacha::ChaCha8Rng;
 
 use super::World;
 
@@ -12,7 +11,7 @@ impl World<'_> {
     /// (+ buyin at a table, at most 1) and pays C; otherwise it is caught with probability d,
     /// pays the fine, and the citizens of g turn against it (backlash). Watchdog money is
     /// spent every round.
-    pub(super) fn compliance(&mut self, rng: &mut ChaCha8Rng) {
+    pub(super) fn compliance(&mut self, rng: &mut impl Rng) {
         let k = self.k;
         let s = self.scenario;
         let m = &self.model;

@@ -2,7 +2,6 @@
 //! policies (Shipan & Volden 2008, "The Mechanisms of Policy Diffusion", AJPS 52).
 
 use rand::Rng;
-use rand_chacha::ChaCha8Rng;
 
 use super::World;
 use crate::scenario::Level;
@@ -14,7 +13,7 @@ impl World<'_> {
     ///
     /// Peer sums come from prefix sums over governments, so a peer set written as an entry
     /// id (a range) costs O(1) per range, not one step per peer.
-    pub(super) fn diffusion(&mut self, rng: &mut ChaCha8Rng) {
+    pub(super) fn diffusion(&mut self, rng: &mut impl Rng) {
         let k = self.k;
         let n = self.governments.len();
         let sc = &mut self.scratch;

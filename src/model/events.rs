@@ -1,7 +1,6 @@
 //! The events phase: scheduled `[[event]]`s (overrides and scandals), then random scandals.
 
 use rand::Rng;
-use rand_chacha::ChaCha8Rng;
 
 use super::World;
 use crate::scenario::Scenario;
@@ -10,7 +9,7 @@ use crate::scenario::paths::{AgentKind, Target, Value};
 impl World<'_> {
     /// MODEL.md 3, events: apply this round's events in file order, then for each issue a
     /// random scandal with probability `scandals.rate`.
-    pub(super) fn events(&mut self, rng: &mut ChaCha8Rng) {
+    pub(super) fn events(&mut self, rng: &mut impl Rng) {
         let s: &Scenario = self.scenario;
         let events = &s.events;
         while self.next_event < events.len() && events[self.next_event].round < self.round {

@@ -4,7 +4,6 @@
 //! antitrust cases hit the largest firm where policy and concentration are high.
 
 use rand::Rng;
-use rand_chacha::ChaCha8Rng;
 
 use super::World;
 
@@ -14,7 +13,7 @@ const SQRT_3: f64 = 1.732_050_807_568_877_2;
 impl World<'_> {
     /// MODEL.md 3, market: r = max(min_revenue, r (1 + growth + volatility ξ) - costs), then
     /// antitrust cases government by government while HHI >= hhi_threshold.
-    pub(super) fn market(&mut self, rng: &mut ChaCha8Rng) {
+    pub(super) fn market(&mut self, rng: &mut impl Rng) {
         let min_revenue = self.model.min_revenue;
         for firm in &mut self.firms {
             let xi = SQRT_3 * (2.0 * rng.random::<f64>() - 1.0);

@@ -16,7 +16,6 @@ mod opinion;
 mod trust;
 
 use rand::{Rng, RngCore};
-use rand_chacha::ChaCha8Rng;
 
 use crate::scenario::paths::Value;
 use crate::scenario::{
@@ -24,7 +23,7 @@ use crate::scenario::{
 };
 
 /// A draw of an uncertain parameter: `lo + (hi - lo) * u`.
-fn draw(p: Param, rng: &mut ChaCha8Rng) -> f64 {
+fn draw(p: Param, rng: &mut impl Rng) -> f64 {
     match p {
         Param::Fixed(x) => x,
         Param::Uniform(lo, hi) => lo + (hi - lo) * rng.random::<f64>(),
@@ -35,7 +34,7 @@ fn draw(p: Param, rng: &mut ChaCha8Rng) -> f64 {
 /// nearly divisionless method ("Fast Random Integer Generation in an Interval", ACM TOMACS
 /// 2019), exact (no modulo bias) and cheaper than a 64-bit draw per index.
 #[inline]
-pub fn index(rng: &mut ChaCha8Rng, n: u32) -> usize {
+pub fn index(rng: &mut impl RngCore, n: u32) -> usize {
     let mut m = u64::from(rng.next_u32()) * u64::from(n);
     if (m as u32) < n {
         let threshold = n.wrapping_neg() % n;
@@ -150,7 +149,7 @@ impl<'s> World<'s> {
     /// order, its ideal per issue, its policy per issue), each firm (keys, ideal), each NGO
     /// (keys, ideal); then the `set` values of the events in round order; then the
     /// opinions (government, citizen, issue). Fixed values draw nothing.
-    pub fn new(s: &'s Scenario, rng: &mut ChaCha8Rng) -> World<'s> {
+    pub fn new(s: &'s Scenario, rng: &mut impl Rng) -> World<'s> {
         let k = s.issues.len();
         let model = ModelValues::from_fn(|key| draw(*s.model.values.get(key), rng));
         let mut government_ideal = Vec::with_capacity(s.governments.len() * k);
@@ -267,7 +266,7 @@ impl<'s> World<'s> {
     }
 
     /// Runs one phase.
-    pub fn run_phase(&mut self, phase: Phase, rng: &mut ChaCha8Rng) {
+    pub fn run_phase(&mut self, phase: Phase, rng: &mut impl Rng) {
         match phase {
             Phase::Events => self.events(rng),
             Phase::Opinion => self.opinion(rng),
@@ -283,7 +282,7 @@ impl<'s> World<'s> {
     }
 
     /// Plays one whole round of the schedule.
-    pub fn play_round(&mut self, rng: &mut ChaCha8Rng) {
+    pub fn play_round(&mut self, rng: &mut impl Rng) {
         self.start_round();
         for &phase in &self.scenario.model.schedule {
             self.run_phase(phase, rng);
@@ -375,6 +374,7 @@ impl<'s> World<'s> {
 mod tests {
     use super::*;
     use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
 
     #[test]
     fn index_is_uniform_and_in_range() {

@@ -1,7 +1,7 @@
 //! The opinion phase: bounded-confidence pair dynamics (Deffuant, Neau, Amblard & Weisbuch
 //! 2000, "Mixing beliefs among interacting agents", Adv. Complex Systems 3).
 
-use rand_chacha::ChaCha8Rng;
+use rand::Rng;
 
 use super::{World, index};
 
@@ -9,7 +9,7 @@ impl World<'_> {
     /// MODEL.md 3, opinion: per government, round(interactions x citizens) times: citizen i,
     /// another citizen j and an issue k uniformly; if |o_i - o_j| < confidence, both move
     /// `convergence` of the way towards each other (the pair's sum is unchanged).
-    pub(super) fn opinion(&mut self, rng: &mut ChaCha8Rng) {
+    pub(super) fn opinion(&mut self, rng: &mut impl Rng) {
         let (confidence, convergence) = (self.model.confidence, self.model.convergence);
         let k = self.k;
         for g in 0..self.governments.len() {
