@@ -9,6 +9,7 @@ impl World<'_> {
     /// issue) pairs, then each firm revenue x pr_share over its (market, issue) pairs; a pair
     /// with spend m reaches min(citizens, floor(m / cost_per_citizen)) citizens drawn with
     /// replacement, each moving `persuasion` of the way to the spender's ideal.
+    #[inline(never)] // one call per round; keeps phases apart in profiles
     pub(super) fn campaigns(&mut self, rng: &mut impl Rng) {
         let k = self.k;
         let s = self.scenario;

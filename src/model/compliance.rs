@@ -11,6 +11,7 @@ impl World<'_> {
     /// (+ buyin at a table, at most 1) and pays C; otherwise it is caught with probability d,
     /// pays the fine, and the citizens of g turn against it (backlash). Watchdog money is
     /// spent every round.
+    #[inline(never)] // one call per round; keeps phases apart in profiles
     pub(super) fn compliance(&mut self, rng: &mut impl Rng) {
         let k = self.k;
         let s = self.scenario;

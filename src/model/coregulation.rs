@@ -8,6 +8,7 @@ impl World<'_> {
     /// MODEL.md 3, coregulation: for each g and each co-regulated issue k,
     /// q = (1 - β - ν) G + β ȳ + ν z̄ with β = stakes[ambassador] (0 where no firm operates),
     /// ν = ngo_seat where an NGO targets g on k, z̄ their budget-weighted mean ideal.
+    #[inline(never)] // one call per round; keeps phases apart in profiles
     pub(super) fn coregulation(&mut self) {
         let s = self.scenario;
         if s.governments.iter().all(|g| g.coregulate == 0) {

@@ -6,6 +6,7 @@ use super::World;
 impl World<'_> {
     /// MODEL.md 3, decision: T = q where this round set a standard, else (1 - I) G + I ℓ;
     /// p += adjustment (T - p), clamped to [0, 1].
+    #[inline(never)] // one call per round; keeps phases apart in profiles
     pub(super) fn decision(&mut self) {
         self.compute_positions();
         let k = self.k;

@@ -13,6 +13,7 @@ impl World<'_> {
     ///
     /// Peer sums come from prefix sums over governments, so a peer set written as an entry
     /// id (a range) costs O(1) per range, not one step per peer.
+    #[inline(never)] // one call per round; keeps phases apart in profiles
     pub(super) fn diffusion(&mut self, rng: &mut impl Rng) {
         let k = self.k;
         let n = self.governments.len();

@@ -9,6 +9,7 @@ use crate::scenario::paths::{AgentKind, Target, Value};
 impl World<'_> {
     /// MODEL.md 3, events: apply this round's events in file order, then for each issue a
     /// random scandal with probability `scandals.rate`.
+    #[inline(never)] // one call per round; keeps phases apart in profiles
     pub(super) fn events(&mut self, rng: &mut impl Rng) {
         let s: &Scenario = self.scenario;
         let events = &s.events;

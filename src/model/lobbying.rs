@@ -10,6 +10,7 @@ impl World<'_> {
     /// budget x advocacy_share over (target, focus issue) pairs with w = salience |ideal - G|
     /// (nothing when the weights sum to 0). Per (g, k): I = s S / (s S + half_saturation)
     /// and ℓ = the spend-weighted mean ideal.
+    #[inline(never)] // one call per round; keeps phases apart in profiles
     pub(super) fn lobbying(&mut self) {
         self.compute_positions();
         let k = self.k;

@@ -13,6 +13,7 @@ const SQRT_3: f64 = 1.732_050_807_568_877_2;
 impl World<'_> {
     /// MODEL.md 3, market: r = max(min_revenue, r (1 + growth + volatility ξ) - costs), then
     /// antitrust cases government by government while HHI >= hhi_threshold.
+    #[inline(never)] // one call per round; keeps phases apart in profiles
     pub(super) fn market(&mut self, rng: &mut impl Rng) {
         let min_revenue = self.model.min_revenue;
         for firm in &mut self.firms {

@@ -45,6 +45,25 @@ pub fn index(rng: &mut impl RngCore, n: u32) -> usize {
     (m >> 32) as usize
 }
 
+/// The sum of `xs` in a fixed order: eight interleaved partial sums, combined pairwise, then
+/// the remainder. Deterministic like a plain loop, but without its chain of dependent adds,
+/// so the compiler can use SIMD lanes (and the rounding error grows more slowly).
+pub fn sum(xs: &[f64]) -> f64 {
+    let mut lanes = [0.0; 8];
+    let mut chunks = xs.chunks_exact(8);
+    for chunk in &mut chunks {
+        for (lane, x) in lanes.iter_mut().zip(chunk) {
+            *lane += x;
+        }
+    }
+    let [a, b, c, d, e, f, g, h] = lanes;
+    let mut total = ((a + b) + (c + d)) + ((e + f) + (g + h));
+    for x in chunks.remainder() {
+        total += x;
+    }
+    total
+}
+
 /// One government in a run.
 #[derive(Debug, Clone)]
 pub struct Government {
@@ -304,8 +323,7 @@ impl<'s> World<'s> {
             let o = &self.opinions[g];
             let c = self.governments[g].citizens;
             for issue in 0..k {
-                let sum: f64 = o[issue * c..(issue + 1) * c].iter().sum();
-                self.mean[g * k + issue] = sum / c as f64;
+                self.mean[g * k + issue] = sum(&o[issue * c..(issue + 1) * c]) / c as f64;
             }
             *dirty = false;
         }
@@ -375,6 +393,20 @@ mod tests {
     use super::*;
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
+
+    #[test]
+    fn sum_adds_every_element_once() {
+        let xs: Vec<f64> = (1..=21).map(f64::from).collect();
+        assert_eq!(sum(&xs), 231.0);
+        assert_eq!(sum(&xs[..3]), 6.0);
+        assert_eq!(sum(&[]), 0.0);
+        // Interleaved lanes keep the error of a long sum of 0.1 below a plain loop's
+        // (numpy-emulated: 2.24e-7 with eight lanes, 1.33e-6 left to right).
+        let tenths = vec![0.1; 1_000_000];
+        let plain: f64 = tenths.iter().sum();
+        assert!((sum(&tenths) - 100_000.0).abs() < 3e-7);
+        assert!((plain - 100_000.0).abs() > 1e-6);
+    }
 
     #[test]
     fn index_is_uniform_and_in_range() {
