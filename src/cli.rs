@@ -509,9 +509,15 @@ impl Progress {
                 let b = indicatif::ProgressBar::new(total);
                 b.set_style(
                     indicatif::ProgressStyle::with_template(
-                        "{bar:40} {pos}/{len} runs  {per_sec}  elapsed {elapsed}  eta {eta}",
+                        "{bar:40} {pos}/{len} runs  {rate}  elapsed {elapsed}  eta {eta}",
                     )
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                    .with_key(
+                        "rate",
+                        |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                            let _ = write!(w, "{:.1} runs/s", state.per_sec());
+                        },
+                    ),
                 );
                 b.set_position(done);
                 b.reset_eta();
