@@ -36,6 +36,7 @@
 //! [`model::World::new`]). Results are collected by run index and reduced in order, so no
 //! number depends on the thread count.
 pub mod cli;
+pub mod compare;
 pub mod engine;
 pub mod experiment;
 pub mod model;

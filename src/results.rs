@@ -268,6 +268,21 @@ pub fn run(
         Status::Empty => {}
     }
 
+    // Every run's metrics are kept for the summary's quantiles: 8 bytes a value, reserved
+    // exactly and before anything is written, so an experiment too large for memory is
+    // refused before it starts.
+    let total_values = (range.end - range.start) as usize * names.len();
+    let mut values: Vec<f64> = Vec::new();
+    values.try_reserve_exact(total_values).map_err(|_| {
+        ResultsError::Refused(format!(
+            "{} runs x {} metrics need {:.1} GB of memory for their summary; run it in shards \
+             (--shard K/N) and merge them on a machine with more memory",
+            range.end - range.start,
+            names.len(),
+            total_values as f64 * 8.0 / 1e9
+        ))
+    })?;
+
     fs::create_dir_all(dir).map_err(|e| io_err("create", dir, e))?;
     let mut manifest = Manifest {
         netstates_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -285,7 +300,7 @@ pub fn run(
     write_json(&dir.join(MANIFEST), &manifest)?;
 
     // Open runs.csv.part: fresh with its header, or cut back to its complete rows.
-    let (mut values, resumed_from) = match kept {
+    let resumed_from = match kept {
         Some(rows) if rows.complete > 0 => {
             let f = fs::OpenOptions::new()
                 .write(true)
@@ -293,12 +308,13 @@ pub fn run(
                 .map_err(|e| io_err("open", &partial, e))?;
             f.set_len(rows.complete as u64)
                 .map_err(|e| io_err("truncate", &partial, e))?;
-            (rows.values, rows.first + rows.runs)
+            values.extend_from_slice(&rows.values);
+            rows.first + rows.runs
         }
         _ => {
             fs::write(&partial, files::csv_header(&names))
                 .map_err(|e| io_err("write", &partial, e))?;
-            (Vec::new(), range.start)
+            range.start
         }
     };
     let mut csv = io::BufWriter::new(

@@ -219,3 +219,24 @@ fn a_closed_stdout_is_not_a_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(dir.path().join("r/summary.json").exists());
 }
+
+#[test]
+fn an_experiment_too_large_for_memory_is_refused_before_it_starts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("huge");
+    let assert = netstates()
+        .args([
+            "run",
+            "scenarios/baseline.toml",
+            "--runs",
+            "1000000000",
+            "-q",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("152.0 GB"), "{stderr}");
+    assert!(!out.exists(), "nothing is written for a refused experiment");
+}
