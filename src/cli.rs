@@ -14,11 +14,12 @@ use clap::{Args, Parser, Subcommand};
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::compare::Sample;
 use crate::engine;
 use crate::experiment::ExperimentError;
 use crate::model::metrics;
 use crate::report::files::{self, Summary};
-use crate::report::table::summary_table;
+use crate::report::{self, table::summary_table};
 use crate::results::{self, Outcome, ResultsError};
 use crate::scenario::{self, Override, Scenario, ScenarioError};
 
@@ -44,6 +45,13 @@ pub enum Command {
     ///
     /// Example: netstates run scenarios/baseline.toml --runs 200 --set government.*.capacity=0.8
     Run(RunArgs),
+    /// Compare the outcome distributions of scenarios, each against the first (the baseline).
+    ///
+    /// Each input is a scenario file (run now; all with the same seed and runs, so run i of
+    /// every scenario shares its random stream) or a finished result directory.
+    ///
+    /// Example: netstates compare scenarios/ambassadors-observer.toml scenarios/ambassadors-equal.toml --runs 500 --report report.html
+    Compare(CompareArgs),
     /// Re-run one run of a finished experiment, check its metrics against runs.csv bit for
     /// bit, and optionally write its per-round trace.
     ///
@@ -129,6 +137,42 @@ macro_rules! sayln {
     }};
 }
 
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Scenario files or result directories; the first is the baseline.
+    #[arg(required = true, num_args = 2..)]
+    pub inputs: Vec<PathBuf>,
+    /// Runs of each scenario file (default: the first scenario file's [experiment] runs).
+    #[arg(long)]
+    pub runs: Option<u64>,
+    /// Seed of every scenario file (default: the first scenario file's [experiment] seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: every core).
+    #[arg(short, long)]
+    pub jobs: Option<usize>,
+    /// Write a self-contained HTML report (figures and the table) to this file.
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
+    /// Output on stdout: a table with verdicts, or JSON or CSV for scripts.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Bootstrap resamples for the intervals of differences.
+    #[arg(long, default_value_t = 2000)]
+    pub resamples: usize,
+    /// No progress output.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// How `compare` prints its result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
 /// What went wrong, and so the exit status: 2 for bad usage or an invalid scenario, 1 for a
 /// failure while running.
 #[derive(Debug, thiserror::Error)]
@@ -175,6 +219,7 @@ pub fn execute(cli: Cli, argv: &[String]) -> Result<(), Error> {
     match cli.command {
         Command::Check { files } => check(&files),
         Command::Run(args) => run(&args, argv),
+        Command::Compare(args) => compare(&args),
         Command::Replay { dir, run, trace } => replay(&dir, run, trace.as_deref()),
         Command::Merge { dirs, out } => merge(&dirs, &out, argv),
         Command::Scenarios { dir } => list_scenarios(&dir),
@@ -299,11 +344,7 @@ pub fn run(args: &RunArgs, argv: &[String]) -> Result<(), Error> {
     if let Some(seed) = args.seed {
         s.seed = seed;
     }
-    let jobs = match args.jobs {
-        Some(0) => return Err(Error::Usage("--jobs must be at least 1".into())),
-        Some(j) => j,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
+    let jobs = jobs_or_all(args.jobs)?;
     let (k, n) = shard(args.shard.as_deref())?;
     let out = args.out.clone().unwrap_or_else(|| {
         let base = Path::new("results").join(&s.name);
@@ -387,6 +428,120 @@ pub fn run(args: &RunArgs, argv: &[String]) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+fn jobs_or_all(jobs: Option<usize>) -> Result<usize, Error> {
+    match jobs {
+        Some(0) => Err(Error::Usage("--jobs must be at least 1".into())),
+        Some(j) => Ok(j),
+        None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+    }
+}
+
+/// `netstates compare`.
+pub fn compare(args: &CompareArgs) -> Result<(), Error> {
+    let jobs = jobs_or_all(args.jobs)?;
+    // Load every scenario file first, so a bad one fails before anything runs.
+    let mut loaded: Vec<Option<Scenario>> = Vec::new();
+    for input in &args.inputs {
+        loaded.push(if input.is_dir() {
+            None
+        } else {
+            Some(load(input)?)
+        });
+    }
+    let first = loaded.iter().flatten().next();
+    let runs = args.runs.or(first.map(|s| s.runs)).unwrap_or(1000);
+    let seed = args.seed.or(first.map(|s| s.seed)).unwrap_or(0);
+    if !(1..=1_000_000_000).contains(&runs) {
+        return Err(Error::Usage(format!(
+            "--runs must be between 1 and 1000000000, got {runs}"
+        )));
+    }
+    let mut samples = Vec::new();
+    for (input, scenario) in args.inputs.iter().zip(loaded) {
+        let sample = match scenario {
+            None => {
+                let f = results::read_finished(input)?;
+                if f.manifest.shard.count != 1 {
+                    return Err(Error::Usage(format!(
+                        "{} holds one shard of an experiment; merge the shards first",
+                        input.display()
+                    )));
+                }
+                Sample {
+                    label: f.manifest.scenario.name.clone(),
+                    description: f.manifest.scenario.description.clone(),
+                    source: input.display().to_string(),
+                    seed: f.manifest.seed,
+                    names: metrics::names(&f.manifest.scenario),
+                    values: f.rows.values,
+                }
+            }
+            Some(mut s) => {
+                s.runs = runs;
+                s.seed = seed;
+                let mut progress = Progress::new(args.quiet);
+                let values = run_in_memory(&s, jobs, &mut progress)?;
+                progress.finish();
+                Sample {
+                    label: s.name.clone(),
+                    description: s.description.clone(),
+                    source: input.display().to_string(),
+                    seed,
+                    names: metrics::names(&s),
+                    values,
+                }
+            }
+        };
+        samples.push(sample);
+    }
+    let comparison = crate::compare::compare(samples, args.resamples, seed);
+    match args.format {
+        Format::Table => say!("{}", report::compare_table::render(&comparison)),
+        Format::Csv => say!("{}", report::compare_table::csv(&comparison)),
+        Format::Json => say!(
+            "{}",
+            serde_json::to_string_pretty(&comparison).unwrap_or_default() + "\n"
+        ),
+    }
+    if let Some(path) = &args.report {
+        let html = report::html::render(&comparison);
+        files::write_atomic(path, html.as_bytes()).map_err(|e| io_error("write", path, e))?;
+        if args.format == Format::Table {
+            sayln!("report in {}", path.display());
+        }
+    }
+    Ok(())
+}
+
+/// Runs a scenario's experiment without a result directory, for `compare`.
+fn run_in_memory(s: &Scenario, jobs: usize, progress: &mut Progress) -> Result<Vec<f64>, Error> {
+    let plan = crate::experiment::Plan {
+        scenario: s,
+        seed: s.seed,
+        runs: 0..s.runs,
+        jobs,
+    };
+    let mut values = Vec::new();
+    let width = metrics::names(s).len();
+    values
+        .try_reserve_exact(s.runs as usize * width)
+        .map_err(|_| Error::Usage(format!("{} runs do not fit in memory", s.runs)))?;
+    let mut done = 0;
+    let finished = crate::experiment::execute(&plan, interrupt_flag(), |block| {
+        values.extend_from_slice(&block.values);
+        done += block.runs() as u64;
+        progress.update(done, s.runs);
+        Ok(())
+    })?;
+    if !finished {
+        return Err(Error::Interrupted(format!(
+            "interrupted while running {}",
+            s.name
+        )));
+    }
+    Ok(values)
 }
 
 /// `netstates merge`.

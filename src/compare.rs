@@ -16,7 +16,8 @@ pub struct Sample {
     pub seed: u64,
     /// Metric names, in column order.
     pub names: Vec<String>,
-    /// `runs x names.len()` values, run by run.
+    /// `runs x names.len()` values, run by run (left out of JSON output: it is in runs.csv).
+    #[serde(skip_serializing)]
     pub values: Vec<f64>,
 }
 
@@ -84,4 +85,105 @@ pub struct Comparison {
     /// Seed of the bootstrap resampling.
     pub bootstrap_seed: u64,
     pub bootstrap_resamples: usize,
+}
+
+use crate::stats::compare as st;
+
+/// Vargha & Delaney's (2000) thresholds on |A12 - 0.5|: negligible, small, medium, large.
+pub fn effect_size(a12: f64) -> &'static str {
+    match (a12 - 0.5).abs() {
+        d if d < 0.06 => "negligible",
+        d if d < 0.14 => "small",
+        d if d < 0.21 => "medium",
+        _ => "large",
+    }
+}
+
+/// Significance marker of an adjusted p-value.
+pub fn stars(p: f64) -> &'static str {
+    match p {
+        p if p < 0.001 => "***",
+        p if p < 0.01 => "**",
+        p if p < 0.05 => "*",
+        _ => "",
+    }
+}
+
+/// One metric of `other` against `baseline` (before the Holm adjustment).
+fn compare_metric(
+    metric: &str,
+    a: &[f64],
+    b: &[f64],
+    paired: bool,
+    resamples: usize,
+    seed: u64,
+) -> MetricComparison {
+    let estimate = |(value, lo, hi): (f64, f64, f64)| Estimate { value, lo, hi };
+    let is_constant = |xs: &[f64]| xs.iter().all(|&x| x == xs[0]);
+    let constant = is_constant(a) && is_constant(b);
+    let ks = st::ks_2samp(a, b);
+    let mw = st::mann_whitney(a, b);
+    MetricComparison {
+        metric: metric.to_string(),
+        baseline: estimate(st::mean_ci95(a)),
+        other: estimate(st::mean_ci95(b)),
+        difference: estimate(st::bootstrap_diff(a, b, paired, resamples, seed)),
+        constant,
+        ks_d: ks.d,
+        ks_p: ks.p,
+        mann_whitney_u: mw.u,
+        mann_whitney_p: mw.p,
+        // A12 of the other scenario over the baseline: P(b > a) + P(b = a) / 2.
+        a12: st::a12(b, a),
+        welch_p: st::welch(a, b).map(|w| w.p),
+        wasserstein: st::wasserstein1(a, b),
+        p_adjusted: 1.0,
+    }
+}
+
+/// Compares every sample with the first. A pair is paired (common random numbers) when both
+/// have the same seed and number of runs. Metrics are matched by name; the baseline's order is
+/// kept and metrics the other lacks are left out.
+pub fn compare(samples: Vec<Sample>, resamples: usize, bootstrap_seed: u64) -> Comparison {
+    let base = &samples[0];
+    let pairs = (1..samples.len())
+        .map(|o| {
+            let other = &samples[o];
+            let paired = base.seed == other.seed && base.runs() == other.runs();
+            let mut metrics: Vec<MetricComparison> = base
+                .names
+                .iter()
+                .enumerate()
+                .filter_map(|(m, name)| {
+                    let n = other.names.iter().position(|x| x == name)?;
+                    Some(compare_metric(
+                        name,
+                        &base.column(m),
+                        &other.column(n),
+                        paired,
+                        resamples,
+                        bootstrap_seed,
+                    ))
+                })
+                .collect();
+            let tested: Vec<usize> = (0..metrics.len())
+                .filter(|&i| !metrics[i].constant)
+                .collect();
+            let p: Vec<f64> = tested.iter().map(|&i| metrics[i].mann_whitney_p).collect();
+            for (&i, adjusted) in tested.iter().zip(st::holm(&p)) {
+                metrics[i].p_adjusted = adjusted;
+            }
+            PairComparison {
+                other: o,
+                paired,
+                metrics,
+            }
+        })
+        .collect();
+    Comparison {
+        samples,
+        pairs,
+        bootstrap_seed,
+        bootstrap_resamples: resamples,
+    }
 }

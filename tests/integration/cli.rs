@@ -240,3 +240,47 @@ fn an_experiment_too_large_for_memory_is_refused_before_it_starts() {
     assert!(stderr.contains("152.0 GB"), "{stderr}");
     assert!(!out.exists(), "nothing is written for a refused experiment");
 }
+
+#[test]
+fn compare_runs_scenarios_and_writes_a_self_contained_report() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let report = dir.path().join("report.html");
+    let assert = netstates()
+        .args([
+            "compare",
+            "scenarios/ambassadors-observer.toml",
+            "scenarios/ambassadors-equal.toml",
+            "--runs",
+            "30",
+            "--resamples",
+            "200",
+            "-q",
+            "--report",
+        ])
+        .arg(&report)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(stdout.contains("paired by run"), "{stdout}");
+    assert!(stdout.contains("capture"), "{stdout}");
+    let html = fs::read_to_string(&report).expect("report");
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(!html.contains("<script"));
+    // One ECDF series per metric and scenario: 19 metrics x 2 scenarios.
+    assert_eq!(html.matches("class=\"series\"").count(), 19 * 2);
+    let csv = netstates()
+        .args([
+            "compare",
+            "scenarios/baseline.toml",
+            "scenarios/antitrust-push.toml",
+            "--runs",
+            "10",
+            "--format",
+            "csv",
+            "-q",
+        ])
+        .assert()
+        .success();
+    let csv = String::from_utf8_lossy(&csv.get_output().stdout).to_string();
+    assert_eq!(csv.lines().count(), 1 + 19);
+}
