@@ -334,12 +334,7 @@ pub fn run(args: &RunArgs, argv: &[String]) -> Result<(), Error> {
     let mut s = load(&args.file)?;
     scenario::apply_overrides(&mut s, &args.set).map_err(Error::Usage)?;
     if let Some(runs) = args.runs {
-        if !(1..=1_000_000_000).contains(&runs) {
-            return Err(Error::Usage(format!(
-                "--runs must be between 1 and 1000000000, got {runs}"
-            )));
-        }
-        s.runs = runs;
+        s.runs = checked_runs(runs)?;
     }
     if let Some(seed) = args.seed {
         s.seed = seed;
@@ -430,6 +425,17 @@ pub fn run(args: &RunArgs, argv: &[String]) -> Result<(), Error> {
     Ok(())
 }
 
+/// `--runs` within the range a scenario file allows.
+fn checked_runs(runs: u64) -> Result<u64, Error> {
+    if (1..=1_000_000_000).contains(&runs) {
+        Ok(runs)
+    } else {
+        Err(Error::Usage(format!(
+            "--runs must be between 1 and 1000000000, got {runs}"
+        )))
+    }
+}
+
 fn jobs_or_all(jobs: Option<usize>) -> Result<usize, Error> {
     match jobs {
         Some(0) => Err(Error::Usage("--jobs must be at least 1".into())),
@@ -453,11 +459,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), Error> {
     let first = loaded.iter().flatten().next();
     let runs = args.runs.or(first.map(|s| s.runs)).unwrap_or(1000);
     let seed = args.seed.or(first.map(|s| s.seed)).unwrap_or(0);
-    if !(1..=1_000_000_000).contains(&runs) {
-        return Err(Error::Usage(format!(
-            "--runs must be between 1 and 1000000000, got {runs}"
-        )));
-    }
+    let runs = checked_runs(runs)?;
     let mut samples = Vec::new();
     for (input, scenario) in args.inputs.iter().zip(loaded) {
         let sample = match scenario {
