@@ -15,6 +15,7 @@
 use std::fmt::Write;
 
 use crate::compare::{Comparison, Estimate, MetricComparison, PairComparison, Sample, stars};
+use crate::report::svg::{self, PALETTE, Rect, Scale, axes, esc, nice_step, tick_label};
 use crate::report::table::format_sig;
 
 /// Significant digits of the numbers in the tables.
@@ -23,12 +24,6 @@ const SIG_DIGITS: usize = 4;
 /// Most steps (vertical jumps) drawn per ECDF: about one per pixel column of a panel, so a
 /// series has at most `2 * ECDF_STEPS + 2` corner points.
 const ECDF_STEPS: usize = 420;
-
-/// The Okabe-Ito palette (Okabe & Ito 2008, "Color Universal Design"), ordered so that the
-/// first colours are the most distinct on white; yellow comes last.
-const PALETTE: [&str; 8] = [
-    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442",
-];
 
 /// Dash patterns of the ECDF lines, so scenarios stay apart in greyscale print.
 const DASHES: [&str; 4] = ["", "7 3", "2 2.5", "9 3 2 3"];
@@ -325,22 +320,6 @@ fn pvalue(p: f64) -> String {
     }
 }
 
-/// Escapes text for HTML element content and quoted attribute values.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 // ---------------------------------------------------------------------------------------------
 // Figures
 
@@ -500,39 +479,6 @@ impl Layout {
         }
         let n = sorted.len().max(1) as f64;
         counts.into_iter().map(|k| k as f64 / n).collect()
-    }
-}
-
-/// A linear map from a value range onto a pixel range.
-#[derive(Clone, Copy)]
-struct Scale {
-    lo: f64,
-    hi: f64,
-    px0: f64,
-    px1: f64,
-}
-
-impl Scale {
-    fn at(&self, v: f64) -> f64 {
-        self.px0 + (v - self.lo) / (self.hi - self.lo) * (self.px1 - self.px0)
-    }
-}
-
-/// A plot area: its left, top, width and height.
-#[derive(Clone, Copy)]
-struct Rect {
-    x: f64,
-    y: f64,
-    w: f64,
-    h: f64,
-}
-
-impl Rect {
-    fn right(&self) -> f64 {
-        self.x + self.w
-    }
-    fn bottom(&self) -> f64 {
-        self.y + self.h
     }
 }
 
@@ -764,134 +710,13 @@ fn hist_path(shares: &[f64], layout: &Layout, sx: Scale, sy: Scale) -> String {
     d
 }
 
-/// Grid, axes, ticks, tick labels, panel title and axis labels of one panel.
-#[allow(clippy::too_many_arguments)]
-fn axes(
-    r: Rect,
-    sx: Scale,
-    sy: Scale,
-    xticks: &[(f64, String)],
-    yticks: &[(f64, String)],
-    title: &str,
-    xlabel: &str,
-    ylabel: &str,
-) -> String {
-    let mut s = String::new();
-    for (v, label) in xticks {
-        let x = sx.at(*v);
-        let _ = writeln!(
-            s,
-            "<line class=\"grid\" x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\"/>\
-             <line class=\"axis\" x1=\"{x:.1}\" y1=\"{b:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\"/>\
-             <text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-            r.y,
-            r.bottom(),
-            r.bottom() + 5.0,
-            r.bottom() + 18.0,
-            esc(label),
-            b = r.bottom(),
-        );
-    }
-    for (v, label) in yticks {
-        let y = sy.at(*v);
-        let _ = writeln!(
-            s,
-            "<line class=\"grid\" x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\"/>\
-             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            r.x,
-            r.right(),
-            r.x - 6.0,
-            y + 4.0,
-            esc(label),
-        );
-    }
-    let _ = writeln!(
-        s,
-        "<path class=\"axis\" d=\"M{:.1} {:.1}V{:.1}H{:.1}\"/>\n\
-         <text class=\"title\" x=\"{:.1}\" y=\"{:.1}\">{}</text>\n\
-         <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>\n\
-         <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" transform=\"rotate(-90 {:.1} {:.1})\">{}</text>",
-        r.x,
-        r.y,
-        r.bottom(),
-        r.right(),
-        r.x,
-        r.y - 10.0,
-        esc(title),
-        r.x + r.w / 2.0,
-        r.bottom() + 36.0,
-        esc(xlabel),
-        r.x - 44.0,
-        r.y + r.h / 2.0,
-        r.x - 44.0,
-        r.y + r.h / 2.0,
-        esc(ylabel),
-    );
-    s
-}
-
 // ---------------------------------------------------------------------------------------------
 // Ticks
 
 /// About five ticks at round values (1, 2 or 5 times a power of ten; whole numbers for
 /// integer metrics) inside the visible range.
 fn x_ticks(layout: &Layout) -> Vec<(f64, String)> {
-    let mut step = nice_step((layout.hi - layout.lo) / 5.0);
-    if layout.integer {
-        step = step.max(1.0);
-    }
-    let first = (layout.lo / step).ceil() as i64;
-    let last = (layout.hi / step).floor() as i64;
-    (first..=last)
-        .map(|k| {
-            let v = k as f64 * step;
-            (v, tick_label(v, step))
-        })
-        .collect()
-}
-
-/// The round number (1, 2 or 5 times a power of ten) nearest above `raw`.
-fn nice_step(raw: f64) -> f64 {
-    if !(raw.is_finite() && raw > 0.0) {
-        return 1.0;
-    }
-    let magnitude = 10f64.powf(raw.log10().floor());
-    let f = raw / magnitude;
-    let nice = if f <= 1.0 {
-        1.0
-    } else if f <= 2.0 {
-        2.0
-    } else if f <= 5.0 {
-        5.0
-    } else {
-        10.0
-    };
-    nice * magnitude
-}
-
-/// A tick value printed with as many decimals as its step needs: `0.25`, `1500`, `-0.002`,
-/// millions as `2.5M`, and anything larger or smaller in [`format_sig`]'s form.
-fn tick_label(v: f64, step: f64) -> String {
-    if v == 0.0 {
-        "0".to_string()
-    } else if (1e-4..1e6).contains(&step) && v.abs() < 1e6 {
-        fixed(v, step)
-    } else if (1e5..1e9).contains(&step) && v.abs() < 1e9 {
-        format!("{}M", fixed(v / 1e6, step / 1e6))
-    } else {
-        format_sig(v, SIG_DIGITS)
-    }
-}
-
-/// `v` with the decimals that multiples of `step` need.
-fn fixed(v: f64, step: f64) -> String {
-    let decimals = (0..=6usize)
-        .find(|&d| {
-            let scaled = step * 10f64.powi(d as i32);
-            (scaled - scaled.round()).abs() < 1e-6 * scaled.max(1.0)
-        })
-        .unwrap_or(6);
-    format!("{v:.decimals$}")
+    svg::ticks(layout.lo, layout.hi, layout.integer)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ pub mod compare_table;
 mod describe;
 pub mod files;
 pub mod html;
+pub mod svg;
 pub mod table;
 
 pub use describe::{describe, first_sentence};
