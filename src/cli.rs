@@ -22,6 +22,7 @@ use crate::report::files::{self, Summary};
 use crate::report::{self, table::summary_table};
 use crate::results::{self, Outcome, ResultsError};
 use crate::scenario::{self, Override, Scenario, ScenarioError};
+use crate::study;
 
 /// netstates: policy-scenario simulation of techplomacy (Big Tech as "net states").
 #[derive(Debug, Parser)]
@@ -52,6 +53,14 @@ pub enum Command {
     ///
     /// Example: netstates compare scenarios/ambassadors-observer.toml scenarios/ambassadors-equal.toml --runs 500 --report report.html
     Compare(CompareArgs),
+    /// Run the experiment at every point of a grid or a Latin hypercube over parameters.
+    ///
+    /// Every point runs the same runs with the same seed (common random numbers). Writes one
+    /// directory per point, sweep.csv (a row per point: the parameters, then each metric's
+    /// mean, sd, p5, p50, p95) and report.html (each metric against each parameter).
+    ///
+    /// Example: netstates sweep scenarios/baseline.toml --set model.ambassador.stakes.observer=0..0.4:5 --set government.*.ambassador=none,observer --runs 200
+    Sweep(SweepArgs),
     /// Re-run one run of a finished experiment, check its metrics against runs.csv bit for
     /// bit, and optionally write its per-round trace.
     ///
@@ -117,6 +126,64 @@ pub struct RunArgs {
     /// Replace whatever experiment the output directory holds.
     #[arg(long)]
     pub force: bool,
+    /// No progress output.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The scenario file.
+    pub file: PathBuf,
+    /// A parameter to sweep: PATH=LO..HI:STEPS (evenly spaced, both ends included),
+    /// PATH=A,B,C (these values: numbers or ambassador levels), PATH=LO..HI (a range, for
+    /// --design lhs), or PATH=VALUE (fixed at every point). Repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUES", required = true)]
+    pub set: Vec<Override>,
+    /// grid: every combination of the steps and lists; lhs: a Latin hypercube of --samples
+    /// points over the ranges and lists, drawn from the seed.
+    #[arg(long, value_enum, default_value = "grid")]
+    pub design: crate::sweep::Design,
+    /// Points of a Latin hypercube.
+    #[arg(long)]
+    pub samples: Option<usize>,
+    #[command(flatten)]
+    pub study: StudyArgs,
+}
+
+/// What `sweep` and `sensitivity` share: each point is an experiment.
+#[derive(Debug, Args)]
+pub struct StudyArgs {
+    /// Runs of every point (default: the scenario's [experiment] runs, else 1000).
+    #[arg(long)]
+    pub runs: Option<u64>,
+    /// The seed of every point, and of the design's sampling (default: the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: every core). Results do not depend on it.
+    #[arg(short, long)]
+    pub jobs: Option<usize>,
+    /// Output directory (default: results/<scenario name>-<command>/).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Play only shard K of N of the points (0-based); shards share the output directory.
+    /// Then the same command without --shard (and with --resume) collects them. Without it,
+    /// Slurm's SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT are used when both are set.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Continue the interrupted study in the output directory (finished points are kept).
+    #[arg(long, conflicts_with = "force")]
+    pub resume: bool,
+    /// Replace whatever study the output directory holds.
+    #[arg(long)]
+    pub force: bool,
+    /// A metric to show in the terminal (repeatable; default: capture, public_gap, welfare,
+    /// trust, compliance_rate). The files hold every metric.
+    #[arg(long = "metric", value_name = "NAME")]
+    pub metrics: Vec<String>,
+    /// Where to write the HTML report (default: report.html in the output directory).
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
     /// No progress output.
     #[arg(short, long)]
     pub quiet: bool,
@@ -220,6 +287,7 @@ pub fn execute(cli: Cli, argv: &[String]) -> Result<(), Error> {
         Command::Check { files } => check(&files),
         Command::Run(args) => run(&args, argv),
         Command::Compare(args) => compare(&args),
+        Command::Sweep(args) => sweep(&args, argv),
         Command::Replay { dir, run, trace } => replay(&dir, run, trace.as_deref()),
         Command::Merge { dirs, out } => merge(&dirs, &out, argv),
         Command::Scenarios { dir } => list_scenarios(&dir),
@@ -405,24 +473,30 @@ pub fn run(args: &RunArgs, argv: &[String]) -> Result<(), Error> {
             sayln!("results in {}", out.display());
         }
         Outcome::Interrupted { done, total } => {
-            let mut again: Vec<String> = argv
-                .iter()
-                .filter(|a| *a != "--resume" && *a != "--force")
-                .cloned()
-                .collect();
-            if args.out.is_none() {
-                again.push("--out".into());
-                again.push(out.display().to_string());
-            }
-            again.push("--resume".into());
             return Err(Error::Interrupted(format!(
                 "interrupted: {done} of {total} runs are kept in {}; to continue:\n  {}",
                 out.display(),
-                again.join(" ")
+                resume_command(argv, args.out.is_none().then_some(&out))
             )));
         }
     }
     Ok(())
+}
+
+/// The command line that resumes an interrupted command: the same arguments, with `--resume`
+/// (and `--out` when the output directory was the default).
+fn resume_command(argv: &[String], default_out: Option<&PathBuf>) -> String {
+    let mut again: Vec<String> = argv
+        .iter()
+        .filter(|a| *a != "--resume" && *a != "--force")
+        .cloned()
+        .collect();
+    if let Some(out) = default_out {
+        again.push("--out".into());
+        again.push(out.display().to_string());
+    }
+    again.push("--resume".into());
+    again.join(" ")
 }
 
 /// `--runs` within the range a scenario file allows.
@@ -701,4 +775,164 @@ impl Progress {
             b.finish_and_clear();
         }
     }
+}
+
+/// The metrics a study shows in the terminal: `--metric`s, else the headline ones.
+fn chosen_metrics(names: &[String], asked: &[String]) -> Result<Vec<usize>, Error> {
+    const HEADLINE: [&str; 5] = [
+        "capture",
+        "public_gap",
+        "welfare",
+        "trust",
+        "compliance_rate",
+    ];
+    if asked.is_empty() {
+        return Ok(HEADLINE
+            .iter()
+            .filter_map(|h| names.iter().position(|n| n == h))
+            .collect());
+    }
+    asked
+        .iter()
+        .map(|a| {
+            names.iter().position(|n| n == a).ok_or_else(|| {
+                Error::Usage(format!(
+                    "--metric {a}: no such metric; the metrics are {}",
+                    names.join(", ")
+                ))
+            })
+        })
+        .collect()
+}
+
+/// A study's scenario: the file with its fixed `--set`s, `--runs` and `--seed` applied, and
+/// the factors that vary.
+fn study_scenario(
+    file: &Path,
+    set: &[Override],
+    args: &StudyArgs,
+    flag: &str,
+) -> Result<(Scenario, Vec<study::Factor>), Error> {
+    let mut s = load(file)?;
+    let factors = set
+        .iter()
+        .map(|o| study::Factor::parse(o, &s, flag))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(Error::Usage)?;
+    study::apply_fixed(&mut s, &factors).map_err(Error::Usage)?;
+    if let Some(runs) = args.runs {
+        s.runs = checked_runs(runs)?;
+    }
+    if let Some(seed) = args.seed {
+        s.seed = seed;
+    }
+    Ok((s, factors))
+}
+
+/// Plays a study's points; `Ok(Some(summaries))` when every point is done, `Ok(None)` when
+/// this shard's are.
+fn play_study(
+    plan: &study::Plan,
+    base: &Scenario,
+    args: &StudyArgs,
+    command: &str,
+    argv: &[String],
+) -> Result<(PathBuf, Option<Vec<Summary>>), Error> {
+    plan.check(base).map_err(Error::Usage)?;
+    let jobs = jobs_or_all(args.jobs)?;
+    let (k, n) = shard(args.shard.as_deref())?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("results").join(format!("{}-{command}", base.name)));
+    let request = study::Request {
+        plan,
+        base,
+        out: out.clone(),
+        shard: (k, n),
+        jobs,
+        resume: args.resume,
+        force: args.force,
+        command_line: argv.to_vec(),
+    };
+    let clock = Instant::now();
+    let mut progress = Progress::new(args.quiet);
+    let outcome = study::run(&request, interrupt_flag(), |done, total| {
+        progress.update(done, total)
+    })?;
+    progress.finish();
+    let elapsed = clock.elapsed().as_secs_f64();
+    let points = plan.points.len();
+    match outcome {
+        study::StudyOutcome::Finished { summaries, reused } => {
+            sayln!(
+                "{}: {command} of {points} points x {} runs, seed {}, {jobs} jobs, {elapsed:.1} s{}",
+                base.name,
+                base.runs,
+                base.seed,
+                if reused > 0 {
+                    format!(" ({reused} points already done)")
+                } else {
+                    String::new()
+                }
+            );
+            Ok((out, Some(summaries)))
+        }
+        study::StudyOutcome::ShardDone {
+            points: range,
+            reused,
+        } => {
+            sayln!(
+                "{}: shard {k}/{n} of the {command}: points {}..{} of {points} done in {}                  ({reused} already were), {elapsed:.1} s; when every shard is done, run the                  same command without --shard, with --resume, to collect them",
+                base.name,
+                range.start,
+                range.end,
+                out.display()
+            );
+            Ok((out, None))
+        }
+        study::StudyOutcome::Interrupted { point, done, total } => {
+            Err(Error::Interrupted(format!(
+                "interrupted in point {point}: {done} of {total} runs are kept in {}; to \
+                 continue:\n  {}",
+                out.display(),
+                resume_command(argv, args.out.is_none().then_some(&out))
+            )))
+        }
+    }
+}
+
+/// `netstates sweep`.
+pub fn sweep(args: &SweepArgs, argv: &[String]) -> Result<(), Error> {
+    let (s, factors) = study_scenario(&args.file, &args.set, &args.study, "--set")?;
+    let (paths, points) =
+        crate::sweep::points(args.design, &factors, args.samples, s.seed).map_err(Error::Usage)?;
+    let names = metrics::names(&s);
+    let shown = chosen_metrics(&names, &args.study.metrics)?;
+    let plan = study::Plan::new(&format!("sweep {}", args.design.name()), &s, paths, points);
+    let (out, summaries) = play_study(&plan, &s, &args.study, "sweep", argv)?;
+    let Some(summaries) = summaries else {
+        return Ok(());
+    };
+    let csv_path = out.join("sweep.csv");
+    let csv = crate::sweep::csv(&plan.factors, &plan.points, &summaries);
+    files::write_atomic(&csv_path, csv.as_bytes()).map_err(|e| io_error("write", &csv_path, e))?;
+    let report_path = args
+        .study
+        .report
+        .clone()
+        .unwrap_or_else(|| out.join("report.html"));
+    let html = report::sweep_html::render(&plan, &s, &summaries);
+    files::write_atomic(&report_path, html.as_bytes())
+        .map_err(|e| io_error("write", &report_path, e))?;
+    say!(
+        "{}",
+        crate::sweep::table(&plan.factors, &plan.points, &summaries, &shown)
+    );
+    sayln!(
+        "means above; every metric's mean, sd, p5, p50, p95 in {}; plots in {}",
+        csv_path.display(),
+        report_path.display()
+    );
+    Ok(())
 }

@@ -44,3 +44,5 @@ pub mod report;
 pub mod results;
 pub mod scenario;
 pub mod stats;
+pub mod study;
+pub mod sweep;

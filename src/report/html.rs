@@ -63,7 +63,7 @@ pub fn render(c: &Comparison) -> String {
     out
 }
 
-const CSS: &str = r#"
+pub(crate) const CSS: &str = r#"
 :root { --fg: #1b1f24; --muted: #5f6b76; --rule: #d9dee3; --band: #f4f6f8; }
 * { box-sizing: border-box; }
 body { margin: 2rem auto; max-width: 1180px; padding: 0 1.5rem; color: var(--fg);

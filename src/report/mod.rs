@@ -5,6 +5,7 @@ mod describe;
 pub mod files;
 pub mod html;
 pub mod svg;
+pub mod sweep_html;
 pub mod table;
 
 pub use describe::{describe, first_sentence};

@@ -74,21 +74,31 @@ pub fn summary_table(names: &[&str], integer: &[bool], summaries: &[MetricSummar
         ]);
     }
 
-    let mut widths = HEADERS.map(|h| h.chars().count());
-    for row in &rows {
+    let mut table: Vec<Vec<String>> = vec![HEADERS.map(str::to_string).to_vec()];
+    table.extend(rows.into_iter().map(|r| r.to_vec()));
+    aligned(&table, &RIGHT)
+}
+
+/// Renders rows of cells as aligned columns: the first row is the header, followed by a rule
+/// of dashes; each column is as wide as its widest cell and right-aligned where `right` says
+/// so (left-aligned past its end); columns are two spaces apart; trailing spaces are trimmed
+/// and every line ends with `'\n'`.
+pub fn aligned(rows: &[Vec<String>], right: &[bool]) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![0; columns];
+    for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
     }
-
-    let render = |cells: &[String; 7]| {
+    let render = |cells: &[String]| {
         let mut line = String::new();
         for (col, cell) in cells.iter().enumerate() {
             if col > 0 {
                 line.push_str(GAP);
             }
             let w = widths[col];
-            if RIGHT[col] {
+            if right.get(col).copied().unwrap_or(false) {
                 line.push_str(&format!("{cell:>w$}"));
             } else {
                 line.push_str(&format!("{cell:<w$}"));
@@ -98,12 +108,13 @@ pub fn summary_table(names: &[&str], integer: &[bool], summaries: &[MetricSummar
         line.push('\n');
         line
     };
-
     let mut out = String::new();
-    out.push_str(&render(&HEADERS.map(str::to_string)));
-    out.push_str(&render(&widths.map(|w| "-".repeat(w))));
-    for row in &rows {
+    for (i, row) in rows.iter().enumerate() {
         out.push_str(&render(row));
+        if i == 0 {
+            let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w)).collect();
+            out.push_str(&render(&rule));
+        }
     }
     out
 }
