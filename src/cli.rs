@@ -61,6 +61,16 @@ pub enum Command {
     ///
     /// Example: netstates sweep scenarios/baseline.toml --set model.ambassador.stakes.observer=0..0.4:5 --set government.*.ambassador=none,observer --runs 200
     Sweep(SweepArgs),
+    /// Global sensitivity of every metric to parameters: Sobol indices or Morris effects.
+    ///
+    /// Samples the parameters' box (Saltelli's design on a scrambled Sobol sequence, or Morris
+    /// trajectories, both from the seed), runs the experiment at every sample point (the mean
+    /// over its runs is the output), and computes first-order and total Sobol indices, or
+    /// Morris mu, mu* and sigma, with 95% bootstrap intervals, as SALib computes them. Writes
+    /// sensitivity.csv, points.csv and report.html.
+    ///
+    /// Example: netstates sensitivity scenarios/baseline.toml --param model.ambassador.stakes.observer=0..0.4 --param government.*.capacity=0.3..0.9 --samples 32 --runs 50
+    Sensitivity(SensitivityArgs),
     /// Re-run one run of a finished experiment, check its metrics against runs.csv bit for
     /// bit, and optionally write its per-round trace.
     ///
@@ -147,6 +157,34 @@ pub struct SweepArgs {
     /// Points of a Latin hypercube.
     #[arg(long)]
     pub samples: Option<usize>,
+    #[command(flatten)]
+    pub study: StudyArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// The scenario file.
+    pub file: PathBuf,
+    /// A parameter and its range: PATH=LO..HI. Repeatable (1 to 32 parameters).
+    #[arg(long = "param", value_name = "PATH=LO..HI", required = true)]
+    pub params: Vec<Override>,
+    /// Fix a parameter at every point: PATH=VALUE. Repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Override>,
+    /// sobol: first-order and total indices from N (D + 2) points; morris: elementary
+    /// effects from N (D + 1) points.
+    #[arg(long, value_enum, default_value = "sobol")]
+    pub method: crate::sensitivity::Method,
+    /// N: base points of Saltelli's design (a power of 2 keeps the Sobol sequence balanced),
+    /// or Morris trajectories (default: 64 for sobol, 20 for morris).
+    #[arg(long)]
+    pub samples: Option<usize>,
+    /// Levels of the Morris grid (even).
+    #[arg(long, default_value_t = 4)]
+    pub levels: usize,
+    /// Bootstrap resamples for the 95% intervals.
+    #[arg(long, default_value_t = 100)]
+    pub resamples: usize,
     #[command(flatten)]
     pub study: StudyArgs,
 }
@@ -288,6 +326,7 @@ pub fn execute(cli: Cli, argv: &[String]) -> Result<(), Error> {
         Command::Run(args) => run(&args, argv),
         Command::Compare(args) => compare(&args),
         Command::Sweep(args) => sweep(&args, argv),
+        Command::Sensitivity(args) => sensitivity(&args, argv),
         Command::Replay { dir, run, trace } => replay(&dir, run, trace.as_deref()),
         Command::Merge { dirs, out } => merge(&dirs, &out, argv),
         Command::Scenarios { dir } => list_scenarios(&dir),
@@ -932,6 +971,116 @@ pub fn sweep(args: &SweepArgs, argv: &[String]) -> Result<(), Error> {
     sayln!(
         "means above; every metric's mean, sd, p5, p50, p95 in {}; plots in {}",
         csv_path.display(),
+        report_path.display()
+    );
+    Ok(())
+}
+
+/// `netstates sensitivity`.
+pub fn sensitivity(args: &SensitivityArgs, argv: &[String]) -> Result<(), Error> {
+    use crate::sensitivity::{self as sa, Method, Resamples};
+    let (s, fixed) = study_scenario(&args.file, &args.set, &args.study, "--set")?;
+    if let Some(f) = fixed
+        .iter()
+        .find(|f| !matches!(f.spec, study::Spec::Fixed(_)))
+    {
+        return Err(Error::Usage(format!(
+            "--set {}: sensitivity fixes parameters with --set PATH=VALUE; give what varies \
+             with --param PATH=LO..HI",
+            f.path
+        )));
+    }
+    let mut paths = Vec::new();
+    let mut ranges = Vec::new();
+    for o in &args.params {
+        let f = study::Factor::parse(o, &s, "--param").map_err(Error::Usage)?;
+        match f.spec {
+            study::Spec::Range { lo, hi } => ranges.push((lo, hi)),
+            _ => {
+                return Err(Error::Usage(format!(
+                    "--param {}={}: expected a numeric range LO..HI",
+                    o.path, o.value
+                )));
+            }
+        }
+        if paths.contains(&f.path) {
+            return Err(Error::Usage(format!("--param {}: given twice", f.path)));
+        }
+        paths.push(f.path);
+    }
+    if !(2..=100_000).contains(&args.resamples) {
+        return Err(Error::Usage(format!(
+            "--resamples must be between 2 and 100000, got {}",
+            args.resamples
+        )));
+    }
+    let samples = args.samples.unwrap_or(match args.method {
+        Method::Sobol => 64,
+        Method::Morris => 20,
+    });
+    if args.method == Method::Sobol && !samples.is_power_of_two() && !args.study.quiet {
+        eprintln!(
+            "note: --samples {samples} is not a power of 2; the Sobol sequence is balanced only \
+             at powers of 2"
+        );
+    }
+    let x = sa::design(args.method, &ranges, samples, args.levels, s.seed).map_err(Error::Usage)?;
+    let points: Vec<Vec<study::Setting>> = x
+        .iter()
+        .map(|row| row.iter().map(|&v| study::Setting::Number(v)).collect())
+        .collect();
+    let names = metrics::names(&s);
+    let shown = chosen_metrics(&names, &args.study.metrics)?;
+    let mut design = format!("sensitivity {} N={samples}", args.method.name());
+    if args.method == Method::Morris {
+        design.push_str(&format!(" levels={}", args.levels));
+    }
+    let plan = study::Plan::new(&design, &s, paths, points);
+    let (out, summaries) = play_study(&plan, &s, &args.study, "sensitivity", argv)?;
+    let Some(summaries) = summaries else {
+        return Ok(());
+    };
+    let resamples = Resamples::draw(args.method, ranges.len(), x.len(), args.resamples, s.seed);
+    let mut analyses = Vec::with_capacity(names.len());
+    for (m, name) in names.iter().enumerate() {
+        let y: Vec<f64> = summaries
+            .iter()
+            .map(|p| p.metrics[m].summary.mean)
+            .collect();
+        let a = sa::analyze(&x, &y, args.levels, &resamples).map_err(Error::Usage)?;
+        analyses.push((name.clone(), a));
+    }
+    let write = |path: PathBuf, text: String| -> Result<PathBuf, Error> {
+        files::write_atomic(&path, text.as_bytes()).map_err(|e| io_error("write", &path, e))?;
+        Ok(path)
+    };
+    let csv_path = write(
+        out.join("sensitivity.csv"),
+        sa::csv(&plan.factors, &analyses),
+    )?;
+    write(
+        out.join("points.csv"),
+        crate::sweep::csv(&plan.factors, &plan.points, &summaries),
+    )?;
+    let report_path = write(
+        args.study
+            .report
+            .clone()
+            .unwrap_or_else(|| out.join("report.html")),
+        report::sensitivity_html::render(&plan, &s, args.method, args.resamples, &analyses),
+    )?;
+    for &m in &shown {
+        let (name, a) = &analyses[m];
+        say!("\n{}", sa::table(&plan.factors, name, a));
+    }
+    sayln!(
+        "\n{} for every metric in {}; the points and their outputs in {}; bar charts in {}",
+        match args.method {
+            Method::Sobol => "S1 and ST with 95% intervals",
+            Method::Morris => "mu, mu*, sigma and mu*'s 95% interval",
+        },
+        csv_path.display(),
+        out.join("points.csv").display(),
         report_path.display()
     );
     Ok(())

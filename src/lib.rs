@@ -43,6 +43,7 @@ pub mod model;
 pub mod report;
 pub mod results;
 pub mod scenario;
+pub mod sensitivity;
 pub mod stats;
 pub mod study;
 pub mod sweep;

@@ -4,6 +4,7 @@ pub mod compare_table;
 mod describe;
 pub mod files;
 pub mod html;
+pub mod sensitivity_html;
 pub mod svg;
 pub mod sweep_html;
 pub mod table;

@@ -3,3 +3,4 @@ mod cli;
 mod determinism;
 mod model_limits;
 mod scenario_errors;
+mod sensitivity;

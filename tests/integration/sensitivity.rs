@@ -1,0 +1,252 @@
+//! Sensitivity analysis against SALib 1.6.0 and scipy 1.17.1: given the same sample and the
+//! same outputs (and the bootstrap resamples SALib drew), the indices equal SALib's to 1e-9
+//! (|ours - SALib's| <= 1e-9 * max(1, |SALib's|)). The fixtures in
+//! `tests/fixtures/sensitivity/` were made once with Python; each says how in its
+//! `description`. Floats are strings holding Python's repr, parsed exactly.
+
+use std::path::Path;
+
+use netstates::sensitivity::{self, Analysis, Resamples, morris, sequence::Sobol, sobol};
+use serde_json::Value;
+
+fn fixture(name: &str) -> Value {
+    let path = Path::new("tests/fixtures/sensitivity").join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).expect("fixture is JSON")
+}
+
+fn num(v: &Value) -> f64 {
+    match v {
+        Value::String(s) => s.parse().unwrap_or_else(|_| panic!("not a float: {s}")),
+        Value::Number(n) => n.as_f64().expect("a float"),
+        other => panic!("not a number: {other}"),
+    }
+}
+
+fn nums(v: &Value) -> Vec<f64> {
+    v.as_array().expect("a list").iter().map(num).collect()
+}
+
+fn rows(v: &Value) -> Vec<Vec<f64>> {
+    v.as_array()
+        .expect("a list of rows")
+        .iter()
+        .map(nums)
+        .collect()
+}
+
+fn indices(v: &Value) -> Vec<Vec<usize>> {
+    v.as_array()
+        .expect("a matrix")
+        .iter()
+        .map(|r| {
+            r.as_array()
+                .expect("a row")
+                .iter()
+                .map(|i| i.as_u64().expect("an index") as usize)
+                .collect()
+        })
+        .collect()
+}
+
+fn transpose(m: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    (0..m[0].len())
+        .map(|k| m.iter().map(|r| r[k]).collect())
+        .collect()
+}
+
+/// Asserts two lists agree to 1e-9 (absolute below 1, relative above); NaN matches NaN.
+fn assert_close(what: &str, ours: &[f64], salib: &[f64]) {
+    assert_eq!(ours.len(), salib.len(), "{what}: lengths");
+    for (j, (a, b)) in ours.iter().zip(salib).enumerate() {
+        let ok = if b.is_nan() {
+            a.is_nan()
+        } else {
+            (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+        };
+        assert!(ok, "{what}[{j}]: ours {a}, SALib {b}");
+    }
+}
+
+#[test]
+fn the_sobol_sequence_is_scipys_bit_for_bit() {
+    let f = fixture("sobol_points.json");
+    let expected = rows(&f["points"]);
+    let mut s = Sobol::new(64);
+    let mut p = vec![0.0; 64];
+    for (i, row) in expected.iter().enumerate() {
+        s.next_into(&mut p);
+        for (d, (a, b)) in p.iter().zip(row).enumerate() {
+            assert_eq!(
+                a.to_bits(),
+                b.to_bits(),
+                "point {i}, dimension {d}: {a} vs {b}"
+            );
+        }
+    }
+}
+
+#[test]
+fn saltellis_layout_and_scaling_are_salibs() {
+    let f = fixture("sobol_sample_unscrambled.json");
+    let d = f["d"].as_u64().expect("d") as usize;
+    let n = f["n_base"].as_u64().expect("n_base") as usize;
+    let ranges: Vec<(f64, f64)> = rows(&f["bounds"]).iter().map(|b| (b[0], b[1])).collect();
+    let ours = sensitivity::scale(sobol::sample_unit(n, d, &mut Sobol::new(2 * d)), &ranges);
+    let expected = rows(&f["cases"]["first_order"]["x"]);
+    assert_eq!(ours.len(), expected.len());
+    for (i, (a, b)) in ours.iter().zip(&expected).enumerate() {
+        let same = a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits());
+        assert!(same, "row {i}: {a:?} vs {b:?}");
+    }
+}
+
+fn check_sobol(name: &str) {
+    let f = fixture(name);
+    let d = f["d"].as_u64().expect("d") as usize;
+    let z = num(&f["z"]);
+    assert_eq!(z, sensitivity::Z95, "{name}: z");
+    let resamples = transpose(&indices(&f["resample_index"]));
+    let ours = sobol::analyze(&nums(&f["y"]), d, &resamples, z).expect("analyses");
+    assert_close(&format!("{name} S1"), &ours.s1, &nums(&f["S1"]));
+    assert_close(
+        &format!("{name} S1_conf"),
+        &ours.s1_conf,
+        &nums(&f["S1_conf"]),
+    );
+    assert_close(&format!("{name} ST"), &ours.st, &nums(&f["ST"]));
+    assert_close(
+        &format!("{name} ST_conf"),
+        &ours.st_conf,
+        &nums(&f["ST_conf"]),
+    );
+}
+
+fn check_morris(name: &str) {
+    let f = fixture(name);
+    let z = num(&f["z"]);
+    let levels = f["num_levels"].as_u64().expect("levels") as usize;
+    let x = rows(&f["x"]);
+    let y = nums(&f["y"]);
+    let ee = morris::elementary_effects(&x, &y, levels).expect("effects");
+    for (j, e) in rows(&f["elementary_effects"]).iter().enumerate() {
+        assert_close(&format!("{name} effects of parameter {j}"), &ee[j], e);
+    }
+    let resamples: Vec<Vec<Vec<usize>>> = f["resample_index"]
+        .as_array()
+        .expect("one matrix per parameter")
+        .iter()
+        .map(indices)
+        .collect();
+    let ours = morris::analyze(&x, &y, levels, &resamples, z).expect("analyses");
+    assert_close(&format!("{name} mu"), &ours.mu, &nums(&f["mu"]));
+    assert_close(
+        &format!("{name} mu_star"),
+        &ours.mu_star,
+        &nums(&f["mu_star"]),
+    );
+    assert_close(&format!("{name} sigma"), &ours.sigma, &nums(&f["sigma"]));
+    assert_close(
+        &format!("{name} mu_star_conf"),
+        &ours.mu_star_conf,
+        &nums(&f["mu_star_conf"]),
+    );
+}
+
+#[test]
+fn sobol_indices_of_ishigami_equal_salibs() {
+    check_sobol("ishigami_sobol.json");
+}
+
+#[test]
+fn sobol_indices_of_constant_outputs_are_zero_as_in_salib() {
+    check_sobol("sobol_constant.json");
+}
+
+#[test]
+fn morris_effects_of_ishigami_equal_salibs() {
+    check_morris("ishigami_morris.json");
+}
+
+#[test]
+fn morris_effects_of_constant_and_non_finite_outputs_are_salibs() {
+    check_morris("morris_constant.json");
+    check_morris("morris_nan.json");
+}
+
+/// A netstates scenario: the sample netstates drew from its seed, the means netstates
+/// computed at each point, and SALib's indices of them.
+fn check_netstates(name: &str) {
+    let f = fixture(name);
+    let method = f["method"].as_str().expect("method");
+    let x = rows(&f["x"]);
+    let levels = f["num_levels"].as_u64().unwrap_or(4) as usize;
+    let seed = f["seed"].as_u64().expect("seed");
+    let samples = f["samples"].as_u64().expect("samples") as usize;
+    let ranges: Vec<(f64, f64)> = rows(&f["bounds"]).iter().map(|b| (b[0], b[1])).collect();
+    let method = match method {
+        "sobol" => sensitivity::Method::Sobol,
+        _ => sensitivity::Method::Morris,
+    };
+    // The sampling is reproducible from the seed: netstates draws the same sample again.
+    assert_eq!(ranges.len(), f["d"].as_u64().expect("d") as usize);
+    let again = sensitivity::design(method, &ranges, samples, levels, seed).expect("a design");
+    assert_eq!(again, x, "{name}: the sample drawn from seed {seed}");
+    let resamples = match method {
+        sensitivity::Method::Sobol => Resamples::Sobol(transpose(&indices(&f["resample_index"]))),
+        sensitivity::Method::Morris => Resamples::Morris(
+            f["resample_index"]
+                .as_array()
+                .expect("per parameter")
+                .iter()
+                .map(indices)
+                .collect(),
+        ),
+    };
+    let results = f["results"].as_object().expect("results per metric");
+    assert!(results.len() >= 5, "{name}: metrics");
+    for (metric, r) in results {
+        let y = nums(&r["y"]);
+        let ours = sensitivity::analyze(&x, &y, levels, &resamples).expect("analyses");
+        match ours {
+            Analysis::Sobol(s) => {
+                assert_close(&format!("{metric} S1"), &s.s1, &nums(&r["S1"]));
+                assert_close(
+                    &format!("{metric} S1_conf"),
+                    &s.s1_conf,
+                    &nums(&r["S1_conf"]),
+                );
+                assert_close(&format!("{metric} ST"), &s.st, &nums(&r["ST"]));
+                assert_close(
+                    &format!("{metric} ST_conf"),
+                    &s.st_conf,
+                    &nums(&r["ST_conf"]),
+                );
+            }
+            Analysis::Morris(m) => {
+                assert_close(&format!("{metric} mu"), &m.mu, &nums(&r["mu"]));
+                assert_close(
+                    &format!("{metric} mu_star"),
+                    &m.mu_star,
+                    &nums(&r["mu_star"]),
+                );
+                assert_close(&format!("{metric} sigma"), &m.sigma, &nums(&r["sigma"]));
+                assert_close(
+                    &format!("{metric} mu_star_conf"),
+                    &m.mu_star_conf,
+                    &nums(&r["mu_star_conf"]),
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn sobol_indices_of_a_netstates_scenario_equal_salibs() {
+    check_netstates("netstates_sobol.json");
+}
+
+#[test]
+fn morris_effects_of_a_netstates_scenario_equal_salibs() {
+    check_netstates("netstates_morris.json");
+}
