@@ -853,7 +853,14 @@ fn study_scenario(
     flag: &str,
 ) -> Result<(Scenario, Vec<study::Factor>), Error> {
     let mut s = load(file)?;
-    let factors = set
+    // `experiment.*` and `scenario.rounds` are the same at every point: set them as `run` does.
+    let (whole, varying): (Vec<Override>, Vec<Override>) = set.iter().cloned().partition(|o| {
+        ["experiment.runs", "experiment.seed", "scenario.rounds"].contains(&o.path.as_str())
+            && !o.value.contains(',')
+            && !o.value.contains("..")
+    });
+    scenario::apply_overrides(&mut s, &whole).map_err(Error::Usage)?;
+    let factors = varying
         .iter()
         .map(|o| study::Factor::parse(o, &s, flag))
         .collect::<Result<Vec<_>, _>>()

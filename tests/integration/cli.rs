@@ -177,7 +177,16 @@ fn a_non_finite_metric_names_the_run_metric_and_phase() {
 
 #[test]
 fn help_has_an_example_for_every_command() {
-    for cmd in ["check", "run", "scenarios"] {
+    for cmd in [
+        "check",
+        "run",
+        "compare",
+        "sweep",
+        "sensitivity",
+        "replay",
+        "merge",
+        "scenarios",
+    ] {
         let assert = netstates().args([cmd, "--help"]).assert().success();
         let out = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
         assert!(out.contains("Example: netstates"), "{cmd}: {out}");

@@ -180,7 +180,7 @@ fn shards_merged_equal_the_whole_experiment() {
     clippy::disallowed_methods,
     reason = "a test's deadline, not the model's clock"
 )]
-fn wait_for_rows(part: &Path, rows: usize) {
+pub(crate) fn wait_for_rows(part: &Path, rows: usize) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while fs::read_to_string(part).map_or(0, |t| t.lines().count()) <= rows
         && std::time::Instant::now() < deadline

@@ -4,3 +4,4 @@ mod determinism;
 mod model_limits;
 mod scenario_errors;
 mod sensitivity;
+mod study;

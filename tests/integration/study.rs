@@ -1,0 +1,432 @@
+//! Sweeps and sensitivity analyses from the command line: every point is an experiment with
+//! the experiment's seed (common random numbers), the files do not depend on --jobs, shards
+//! collected equal the whole study, an interrupted study resumes to the same bytes, and bad
+//! arguments exit 2.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn netstates() -> Command {
+    #[allow(deprecated)]
+    Command::cargo_bin("netstates").expect("the binary is built")
+}
+
+const SCENARIO: &str = "scenarios/baseline.toml";
+
+/// A small sweep: 3 x 2 points of 8 runs of 12 rounds.
+const SWEEP: [&str; 12] = [
+    "sweep",
+    SCENARIO,
+    "--set",
+    "model.ambassador.stakes.observer=0..0.4:3",
+    "--set",
+    "government.*.ambassador=none,observer",
+    "--set",
+    "scenario.rounds=12",
+    "--runs",
+    "8",
+    "--seed",
+    "5",
+];
+
+fn sweep(out: &Path, extra: &[&str]) -> String {
+    let assert = netstates()
+        .args(SWEEP)
+        .arg("--out")
+        .arg(out)
+        .arg("-q")
+        .args(extra)
+        .assert()
+        .success();
+    String::from_utf8_lossy(&assert.get_output().stdout).to_string()
+}
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn a_sweep_writes_a_row_per_point_whatever_the_jobs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let one = dir.path().join("one");
+    let two = dir.path().join("two");
+    let stdout = sweep(&one, &["-j", "1"]);
+    sweep(&two, &["-j", "2"]);
+    let csv = read(&one.join("sweep.csv"));
+    assert_eq!(
+        csv,
+        read(&two.join("sweep.csv")),
+        "sweep.csv depends on --jobs"
+    );
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 1 + 6, "{csv}");
+    assert!(lines[0].starts_with(
+        "point,model.ambassador.stakes.observer,government.*.ambassador,policy_privacy_mean,\
+         policy_privacy_sd,policy_privacy_p5,policy_privacy_p50,policy_privacy_p95,"
+    ));
+    assert!(lines[1].starts_with("0,0,none,"), "{}", lines[1]);
+    assert!(lines[4].starts_with("3,0.2,observer,"), "{}", lines[4]);
+    assert!(lines[6].starts_with("5,0.4,observer,"), "{}", lines[6]);
+    assert!(
+        stdout.contains("capture") && stdout.contains("observer"),
+        "{stdout}"
+    );
+    // Stakes of observers do nothing where no government has an observer.
+    let metrics = |line: &str| line.splitn(4, ',').nth(3).map(str::to_string);
+    assert_eq!(metrics(lines[1]), metrics(lines[3]));
+    assert_ne!(metrics(lines[2]), metrics(lines[6]));
+    let html = read(&one.join("report.html"));
+    assert_eq!(html.matches("<figure class=\"metric\"").count(), 19);
+    assert!(!html.contains("<script"), "self-contained, no scripts");
+}
+
+#[test]
+fn every_point_is_the_experiment_run_would_play() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let swept = dir.path().join("sweep");
+    sweep(&swept, &[]);
+    let single = dir.path().join("single");
+    netstates()
+        .args(["run", SCENARIO, "--runs", "8", "--seed", "5", "-q"])
+        .args(["--set", "scenario.rounds=12"])
+        .args(["--set", "model.ambassador.stakes.observer=0.2"])
+        .args(["--set", "government.*.ambassador=observer"])
+        .arg("--out")
+        .arg(&single)
+        .assert()
+        .success();
+    assert_eq!(
+        read(&swept.join("points/0003/runs.csv")),
+        read(&single.join("runs.csv")),
+        "point 3 (0.2, observer) is not the same experiment"
+    );
+}
+
+#[test]
+fn shards_collected_equal_the_whole_sweep() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let whole = dir.path().join("whole");
+    sweep(&whole, &[]);
+    let sharded = dir.path().join("sharded");
+    for k in ["1/3", "0/3", "2/3"] {
+        let stdout = sweep(&sharded, &["--shard", k]);
+        assert!(stdout.contains("without --shard"), "{stdout}");
+        assert!(
+            !sharded.join("sweep.csv").exists(),
+            "a shard writes no sweep.csv"
+        );
+    }
+    let stdout = sweep(&sharded, &["--resume"]);
+    assert!(stdout.contains("6 points already done"), "{stdout}");
+    assert_eq!(
+        read(&sharded.join("sweep.csv")),
+        read(&whole.join("sweep.csv"))
+    );
+}
+
+#[test]
+fn an_interrupted_sweep_resumes_to_the_same_bytes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let whole = dir.path().join("whole");
+    sweep(&whole, &[]);
+    // Make a copy look interrupted inside point 4: its manifest unfinished, three runs kept
+    // and a fourth cut short, no summary; points 5 and later and sweep.csv not yet written.
+    let cut = dir.path().join("cut");
+    sweep(&cut, &[]);
+    fs::remove_file(cut.join("sweep.csv")).expect("remove sweep.csv");
+    fs::remove_dir_all(cut.join("points/0005")).expect("remove point 5");
+    let point = cut.join("points/0004");
+    let runs = read(&point.join("runs.csv"));
+    let kept: Vec<&str> = runs.lines().take(4).collect();
+    let fifth = runs.lines().nth(4).expect("a fifth line");
+    let part = format!("{}\n{}", kept.join("\n"), &fifth[..fifth.len() / 2]);
+    fs::write(point.join("runs.csv.part"), part).expect("write part");
+    fs::remove_file(point.join("runs.csv")).expect("remove runs.csv");
+    fs::remove_file(point.join("summary.json")).expect("remove summary");
+    let manifest = read(&point.join("manifest.json"));
+    let at = manifest.find("\"finished\": \"").expect("a finished time");
+    let end = at + manifest[at..].find(",\n").expect("end of the line");
+    let unfinished = format!("{}\"finished\": null{}", &manifest[..at], &manifest[end..]);
+    fs::write(point.join("manifest.json"), unfinished).expect("write manifest");
+
+    let refused = netstates()
+        .args(SWEEP)
+        .arg("--out")
+        .arg(&cut)
+        .arg("-q")
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("interrupted in point 4") && stderr.contains("--resume"),
+        "{stderr}"
+    );
+    sweep(&cut, &["--resume"]);
+    assert_eq!(read(&cut.join("sweep.csv")), read(&whole.join("sweep.csv")));
+    assert_eq!(
+        read(&cut.join("points/0004/runs.csv")),
+        read(&whole.join("points/0004/runs.csv"))
+    );
+}
+
+#[test]
+fn a_study_directory_of_another_design_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("s");
+    sweep(&out, &[]);
+    let refused = netstates()
+        .args(SWEEP)
+        .args(["--set", "government.*.capacity=0.7", "--out"])
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).to_string();
+    assert!(stderr.contains("holds a study of another"), "{stderr}");
+    assert!(out.join("sweep.csv").exists(), "nothing was lost");
+}
+
+#[test]
+fn bad_sweep_and_sensitivity_arguments_exit_2() {
+    for (args, expected) in [
+        (
+            vec![
+                "sweep",
+                SCENARIO,
+                "--set",
+                "model.opinion.confidence=0.1..0.5",
+            ],
+            "LO..HI:STEPS",
+        ),
+        (
+            vec!["sweep", SCENARIO, "--set", "model.opinion.nonsense=0..1:3"],
+            "model.opinion.nonsense",
+        ),
+        (
+            vec!["sweep", SCENARIO, "--set", "government.*.capacity=0..2:3"],
+            "expected a number",
+        ),
+        (
+            vec![
+                "sweep",
+                SCENARIO,
+                "--design",
+                "lhs",
+                "--set",
+                "government.*.capacity=0..1",
+            ],
+            "--samples",
+        ),
+        (
+            vec![
+                "sweep",
+                SCENARIO,
+                "--set",
+                "model.ambassador.stakes.equal=0.2..0.9:3",
+                "--set",
+                "model.coregulation.ngo_seat=0.5",
+            ],
+            "point 1 (model.ambassador.stakes.equal=0.55)",
+        ),
+        (
+            vec![
+                "sensitivity",
+                SCENARIO,
+                "--param",
+                "government.*.ambassador=none,equal",
+            ],
+            "expected a numeric range",
+        ),
+        (
+            vec![
+                "sensitivity",
+                SCENARIO,
+                "--param",
+                "government.*.capacity=0.2..0.4",
+                "--method",
+                "morris",
+                "--levels",
+                "3",
+            ],
+            "--levels",
+        ),
+        (
+            vec![
+                "sensitivity",
+                SCENARIO,
+                "--param",
+                "government.*.capacity=0.2..0.4",
+                "--metric",
+                "happiness",
+            ],
+            "no such metric",
+        ),
+    ] {
+        let out = tempfile::tempdir().expect("tempdir");
+        let assert = netstates()
+            .args(&args)
+            .arg("--out")
+            .arg(out.path().join("x"))
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(
+            !out.path().join("x").exists(),
+            "{args:?}: nothing is written"
+        );
+    }
+}
+
+#[test]
+fn a_latin_hypercube_sweep_is_drawn_from_the_seed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lhs = |out: &Path, seed: &str| {
+        netstates()
+            .args([
+                "sweep",
+                SCENARIO,
+                "--design",
+                "lhs",
+                "--samples",
+                "4",
+                "--runs",
+                "3",
+            ])
+            .args([
+                "--set",
+                "government.*.capacity=0.2..0.8",
+                "--set",
+                "scenario.rounds=12",
+            ])
+            .args([
+                "--set",
+                "government.*.ambassador=none,equal",
+                "--seed",
+                seed,
+                "-q",
+            ])
+            .arg("--out")
+            .arg(out)
+            .assert()
+            .success();
+        read(&out.join("sweep.csv"))
+    };
+    let a = lhs(&dir.path().join("a"), "1");
+    assert_eq!(a, lhs(&dir.path().join("b"), "1"));
+    assert_ne!(a, lhs(&dir.path().join("c"), "2"));
+    assert_eq!(a.lines().count(), 5);
+}
+
+#[test]
+fn a_sensitivity_analysis_is_reproducible_and_ranks_parameters() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let analysis = |out: &Path, jobs: &str, method: &str| {
+        let assert = netstates()
+            .args([
+                "sensitivity",
+                SCENARIO,
+                "--method",
+                method,
+                "--samples",
+                "4",
+            ])
+            .args(["--param", "government.*.capacity=0.2..0.8"])
+            .args(["--param", "model.opinion.confidence=0.05..0.4"])
+            .args([
+                "--set",
+                "scenario.rounds=12",
+                "--runs",
+                "4",
+                "-q",
+                "-j",
+                jobs,
+            ])
+            .arg("--out")
+            .arg(out)
+            .assert()
+            .success();
+        (
+            String::from_utf8_lossy(&assert.get_output().stdout).to_string(),
+            read(&out.join("sensitivity.csv")),
+        )
+    };
+    let (stdout, csv) = analysis(&dir.path().join("a"), "1", "sobol");
+    let (_, again) = analysis(&dir.path().join("b"), "2", "sobol");
+    assert_eq!(csv, again, "sensitivity.csv depends on --jobs");
+    assert!(
+        csv.starts_with("metric,parameter,S1,S1_conf,ST,ST_conf\n"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 1 + 19 * 2);
+    assert!(
+        stdout.contains("capture") && stdout.contains("ST"),
+        "{stdout}"
+    );
+    let points = read(&dir.path().join("a/points.csv"));
+    assert_eq!(points.lines().count(), 1 + 4 * (2 + 2), "N (D + 2) points");
+    let (_, morris) = analysis(&dir.path().join("m"), "2", "morris");
+    assert!(
+        morris.starts_with("metric,parameter,mu,mu_star,sigma,mu_star_conf\n"),
+        "{morris}"
+    );
+    let html = read(&dir.path().join("m/report.html"));
+    assert_eq!(html.matches("<figure class=\"metric\"").count(), 19);
+    assert_eq!(html.matches("<rect class=\"bar\"").count(), 19 * 2 * 2);
+}
+
+#[test]
+fn ctrl_c_in_a_sweep_keeps_finished_work_and_says_how_to_resume() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let args = [
+        "sweep",
+        SCENARIO,
+        "--set",
+        "government.*.capacity=0.4,0.6",
+        "--runs",
+        "300",
+        "--seed",
+        "6",
+        "-q",
+        "-j",
+        "2",
+    ];
+    let whole = dir.path().join("whole");
+    netstates()
+        .args(args)
+        .arg("--out")
+        .arg(&whole)
+        .assert()
+        .success();
+    let out = dir.path().join("interrupted");
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("netstates"))
+        .args(args)
+        .arg("--out")
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    crate::determinism::wait_for_rows(&out.join("points/0000/runs.csv.part"), 3);
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    let output = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("interrupted in point 0") && stderr.contains("--resume"),
+        "{stderr}"
+    );
+    netstates()
+        .args(args)
+        .arg("--out")
+        .arg(&out)
+        .arg("--resume")
+        .assert()
+        .success();
+    assert_eq!(read(&out.join("sweep.csv")), read(&whole.join("sweep.csv")));
+}
