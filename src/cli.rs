@@ -201,7 +201,7 @@ pub struct StudyArgs {
     /// Worker threads (default: every core). Results do not depend on it.
     #[arg(short, long)]
     pub jobs: Option<usize>,
-    /// Output directory (default: results/<scenario name>-<command>/).
+    /// Output directory (default: results/<scenario name>-sweep/, or -sobol/ or -morris/).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Play only shard K of N of the points (0-based); shards share the output directory.
@@ -882,6 +882,7 @@ fn play_study(
     base: &Scenario,
     args: &StudyArgs,
     command: &str,
+    dir_suffix: &str,
     argv: &[String],
 ) -> Result<(PathBuf, Option<Vec<Summary>>), Error> {
     plan.check(base).map_err(Error::Usage)?;
@@ -890,7 +891,7 @@ fn play_study(
     let out = args
         .out
         .clone()
-        .unwrap_or_else(|| Path::new("results").join(format!("{}-{command}", base.name)));
+        .unwrap_or_else(|| Path::new("results").join(format!("{}-{dir_suffix}", base.name)));
     let request = study::Request {
         plan,
         base,
@@ -956,7 +957,7 @@ pub fn sweep(args: &SweepArgs, argv: &[String]) -> Result<(), Error> {
     let names = metrics::names(&s);
     let shown = chosen_metrics(&names, &args.study.metrics)?;
     let plan = study::Plan::new(&format!("sweep {}", args.design.name()), &s, paths, points);
-    let (out, summaries) = play_study(&plan, &s, &args.study, "sweep", argv)?;
+    let (out, summaries) = play_study(&plan, &s, &args.study, "sweep", "sweep", argv)?;
     let Some(summaries) = summaries else {
         return Ok(());
     };
@@ -1043,7 +1044,14 @@ pub fn sensitivity(args: &SensitivityArgs, argv: &[String]) -> Result<(), Error>
         design.push_str(&format!(" levels={}", args.levels));
     }
     let plan = study::Plan::new(&design, &s, paths, points);
-    let (out, summaries) = play_study(&plan, &s, &args.study, "sensitivity", argv)?;
+    let (out, summaries) = play_study(
+        &plan,
+        &s,
+        &args.study,
+        "sensitivity analysis",
+        args.method.name(),
+        argv,
+    )?;
     let Some(summaries) = summaries else {
         return Ok(());
     };

@@ -4,7 +4,9 @@
 //!
 //! A scenario is a TOML file (the schema is `docs/MODEL.md` section 1), validated into a
 //! [`scenario::Scenario`]; [`engine::run`] plays one run of it; [`experiment::execute`] plays
-//! many on a rayon pool and hands their metrics over in run order.
+//! many on a rayon pool and hands their metrics over in run order. [`study`] runs one
+//! experiment per point of a design, which [`sweep`] (grids, Latin hypercubes) and
+//! [`sensitivity`] (Sobol indices, Morris effects, as SALib computes them) build and analyse.
 //!
 //! ```
 //! use netstates::{engine, model::metrics, scenario};

@@ -203,7 +203,7 @@ pub fn table(
         );
         rows.push(row);
     }
-    let right: Vec<bool> = (0..rows[0].len()).map(|c| c > 0).collect();
+    let right = vec![true; rows[0].len()];
     crate::report::table::aligned(&rows, &right)
 }
 
