@@ -465,13 +465,10 @@ pub fn run(args: &RunArgs, argv: &[String]) -> Result<(), Error> {
         force: args.force,
         command_line: argv.to_vec(),
     };
-    let clock = Instant::now();
-    let mut progress = Progress::new(args.quiet);
-    let outcome = results::run(&request, interrupt_flag(), |done, total| {
-        progress.update(done, total)
-    })?;
-    progress.finish();
-    let elapsed = clock.elapsed().as_secs_f64();
+    let (outcome, elapsed) = with_progress(args.quiet, |progress| {
+        results::run(&request, interrupt_flag(), progress)
+    });
+    let outcome = outcome?;
     match outcome {
         Outcome::AlreadyDone { summary } => {
             sayln!(
@@ -750,6 +747,15 @@ fn print_summary(s: &Scenario, summary: &Summary) {
     );
 }
 
+/// Runs `work` with progress shown on stderr; returns its result and the seconds it took.
+fn with_progress<T>(quiet: bool, work: impl FnOnce(&mut dyn FnMut(u64, u64)) -> T) -> (T, f64) {
+    let clock = Instant::now();
+    let mut progress = Progress::new(quiet);
+    let result = work(&mut |done, total| progress.update(done, total));
+    progress.finish();
+    (result, clock.elapsed().as_secs_f64())
+}
+
 /// Progress on stderr: a bar on a terminal, a plain line every few seconds otherwise (Slurm
 /// and CI logs), nothing with `--quiet`.
 struct Progress {
@@ -853,6 +859,16 @@ fn study_scenario(
     flag: &str,
 ) -> Result<(Scenario, Vec<study::Factor>), Error> {
     let mut s = load(file)?;
+    if let Some(twice) = set
+        .iter()
+        .enumerate()
+        .find(|(i, o)| set[..*i].iter().any(|p| p.path == o.path))
+    {
+        return Err(Error::Usage(format!(
+            "{flag} {}: given twice",
+            twice.1.path
+        )));
+    }
     // `experiment.*` and `scenario.rounds` are the same at every point: set them as `run` does.
     let (whole, varying): (Vec<Override>, Vec<Override>) = set.iter().cloned().partition(|o| {
         ["experiment.runs", "experiment.seed", "scenario.rounds"].contains(&o.path.as_str())
@@ -902,13 +918,10 @@ fn play_study(
         force: args.force,
         command_line: argv.to_vec(),
     };
-    let clock = Instant::now();
-    let mut progress = Progress::new(args.quiet);
-    let outcome = study::run(&request, interrupt_flag(), |done, total| {
-        progress.update(done, total)
-    })?;
-    progress.finish();
-    let elapsed = clock.elapsed().as_secs_f64();
+    let (outcome, elapsed) = with_progress(args.quiet, |progress| {
+        study::run(&request, interrupt_flag(), progress)
+    });
+    let outcome = outcome?;
     let points = plan.points.len();
     match outcome {
         study::StudyOutcome::Finished { summaries, reused } => {
@@ -1011,8 +1024,11 @@ pub fn sensitivity(args: &SensitivityArgs, argv: &[String]) -> Result<(), Error>
                 )));
             }
         }
-        if paths.contains(&f.path) {
-            return Err(Error::Usage(format!("--param {}: given twice", f.path)));
+        if paths.contains(&f.path) || args.set.iter().any(|o| o.path == f.path) {
+            return Err(Error::Usage(format!(
+                "--param {}: given twice (or also with --set)",
+                f.path
+            )));
         }
         paths.push(f.path);
     }

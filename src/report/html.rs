@@ -48,11 +48,7 @@ const PANEL_GAP: f64 = 24.0;
 /// Renders the whole report of `c` as one HTML5 document.
 pub fn render(c: &Comparison) -> String {
     let mut out = String::with_capacity(64 * 1024);
-    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    out.push_str("<title>netstates comparison</title>\n<style>");
-    out.push_str(CSS);
-    out.push_str("</style>\n</head>\n<body>\n");
+    out.push_str(&page_start("netstates comparison", ""));
     out.push_str(&header(c));
     out.push_str("<main>\n");
     for pair in &c.pairs {
@@ -63,7 +59,18 @@ pub fn render(c: &Comparison) -> String {
     out
 }
 
-pub(crate) const CSS: &str = r#"
+/// The start of a report page, up to and including `<body>`: the title, and the shared style
+/// sheet followed by `extra_css`.
+pub(crate) fn page_start(title: &str, extra_css: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta \
+         name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n\
+         <style>{CSS}{extra_css}</style>\n</head>\n<body>\n",
+        esc(title)
+    )
+}
+
+const CSS: &str = r#"
 :root { --fg: #1b1f24; --muted: #5f6b76; --rule: #d9dee3; --band: #f4f6f8; }
 * { box-sizing: border-box; }
 body { margin: 2rem auto; max-width: 1180px; padding: 0 1.5rem; color: var(--fg);
@@ -562,18 +569,8 @@ fn dash_attr(i: usize) -> String {
 }
 
 fn ecdf_panel(name: &str, series: &[Series], layout: &Layout, r: Rect) -> String {
-    let sx = Scale {
-        lo: layout.lo,
-        hi: layout.hi,
-        px0: r.x,
-        px1: r.right(),
-    };
-    let sy = Scale {
-        lo: 0.0,
-        hi: 1.0,
-        px0: r.bottom(),
-        px1: r.y,
-    };
+    let sx = Scale::across(layout.lo, layout.hi, r);
+    let sy = Scale::up(0.0, 1.0, r);
     let yticks: Vec<(f64, String)> = [0.0, 0.25, 0.5, 0.75, 1.0]
         .iter()
         .map(|&v| (v, format_sig(v, 2)))
@@ -660,18 +657,8 @@ fn hist_panel(name: &str, series: &[Series], layout: &Layout, r: Rect) -> String
         .take_while(|&v| v <= ymax + step * 1e-9)
         .map(|v| (v / 100.0, format!("{}%", tick_label(v, step))))
         .collect();
-    let sx = Scale {
-        lo: layout.lo,
-        hi: layout.hi,
-        px0: r.x,
-        px1: r.right(),
-    };
-    let sy = Scale {
-        lo: 0.0,
-        hi: ymax / 100.0,
-        px0: r.bottom(),
-        px1: r.y,
-    };
+    let sx = Scale::across(layout.lo, layout.hi, r);
+    let sy = Scale::up(0.0, ymax / 100.0, r);
     let mut s = String::from("<g class=\"histogram\">\n");
     s.push_str(&axes(
         r,
@@ -717,6 +704,52 @@ fn hist_path(shares: &[f64], layout: &Layout, sx: Scale, sy: Scale) -> String {
 /// integer metrics) inside the visible range.
 fn x_ticks(layout: &Layout) -> Vec<(f64, String)> {
     svg::ticks(layout.lo, layout.hi, layout.integer)
+}
+
+/// Checks every report page shares.
+#[cfg(test)]
+pub(crate) mod checks {
+    /// A complete HTML document that fetches nothing and runs nothing, every element closed.
+    pub(crate) fn assert_self_contained(html: &str) {
+        assert!(html.starts_with("<!DOCTYPE html>"));
+        assert!(html.ends_with("</html>\n"));
+        assert!(!html.contains("<script"));
+        let without_xmlns = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+        assert!(!without_xmlns.contains("http://"));
+        assert!(!without_xmlns.contains("https://"));
+        assert!(!without_xmlns.contains("url("));
+        assert_balanced(html);
+    }
+
+    pub(crate) fn assert_balanced(html: &str) {
+        const VOID: [&str; 3] = ["meta", "br", "hr"];
+        let mut stack: Vec<&str> = Vec::new();
+        let mut rest = html;
+        while let Some(open) = rest.find('<') {
+            let close = open + rest[open..].find('>').expect("unclosed tag");
+            let tag = &rest[open + 1..close];
+            rest = &rest[close + 1..];
+            if tag.starts_with('!') {
+                continue;
+            }
+            let self_closing = tag.ends_with('/');
+            let name = tag
+                .trim_start_matches('/')
+                .split(|c: char| c.is_whitespace() || c == '/')
+                .next()
+                .unwrap_or("");
+            assert!(
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric()),
+                "bad tag <{tag}>"
+            );
+            if tag.starts_with('/') {
+                assert_eq!(stack.pop(), Some(name), "unbalanced </{name}>");
+            } else if !self_closing && !VOID.contains(&name) {
+                stack.push(name);
+            }
+        }
+        assert!(stack.is_empty(), "unclosed elements: {stack:?}");
+    }
 }
 
 #[cfg(test)]
@@ -805,47 +838,11 @@ mod tests {
     }
 
     /// Checks that every element the report emits is closed in order (void elements aside).
-    fn assert_balanced(html: &str) {
-        const VOID: [&str; 3] = ["meta", "br", "hr"];
-        let mut stack: Vec<&str> = Vec::new();
-        let mut rest = html;
-        while let Some(open) = rest.find('<') {
-            let close = open + rest[open..].find('>').expect("unclosed tag");
-            let tag = &rest[open + 1..close];
-            rest = &rest[close + 1..];
-            if tag.starts_with('!') {
-                continue;
-            }
-            let self_closing = tag.ends_with('/');
-            let name = tag
-                .trim_start_matches('/')
-                .split(|c: char| c.is_whitespace() || c == '/')
-                .next()
-                .unwrap_or("");
-            assert!(
-                !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric()),
-                "bad tag <{tag}>"
-            );
-            if tag.starts_with('/') {
-                assert_eq!(stack.pop(), Some(name), "unbalanced </{name}>");
-            } else if !self_closing && !VOID.contains(&name) {
-                stack.push(name);
-            }
-        }
-        assert!(stack.is_empty(), "unclosed elements: {stack:?}");
-    }
-
     #[test]
     fn renders_a_self_contained_balanced_document() {
         let c = comparison(200);
         let html = render(&c);
-        assert!(html.starts_with("<!DOCTYPE html>"));
-        assert!(!html.contains("<script"));
-        let without_xmlns = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
-        assert!(!without_xmlns.contains("http://"));
-        assert!(!without_xmlns.contains("https://"));
-        assert!(!without_xmlns.contains("url("));
-        assert_balanced(&html);
+        checks::assert_self_contained(&html);
     }
 
     #[test]
@@ -919,7 +916,7 @@ mod tests {
         let mut c = comparison(1);
         c.samples[0].values.iter_mut().for_each(|v| *v = 1.0);
         let html = render(&c);
-        assert_balanced(&html);
+        checks::assert_self_contained(&html);
         assert_finite_geometry(&html);
         let mut empty = comparison(0);
         empty.pairs.clear();
@@ -979,6 +976,6 @@ mod tests {
             let d = &d[..d.find('"').unwrap_or(0)];
             assert!(d.matches(['H', 'V']).count() <= 2 * ECDF_STEPS + 1);
         }
-        assert_balanced(&html);
+        checks::assert_self_contained(&html);
     }
 }

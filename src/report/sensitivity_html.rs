@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use crate::report::html::CSS;
+use crate::report::html::page_start;
 use crate::report::svg::{PALETTE, Rect, Scale, axes, esc, ticks};
 use crate::report::table::format_sig;
 use crate::scenario::Scenario;
@@ -56,14 +56,10 @@ pub fn render(
         ),
     };
     let mut out = String::with_capacity(64 * 1024);
-    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    let _ = writeln!(
-        out,
-        "<title>netstates sensitivity: {}</title>",
-        esc(&s.name)
-    );
-    let _ = writeln!(out, "<style>{CSS}{EXTRA_CSS}</style>\n</head>\n<body>");
+    out.push_str(&page_start(
+        &format!("netstates sensitivity: {}", s.name),
+        EXTRA_CSS,
+    ));
     let params: Vec<String> = plan
         .factors
         .iter()
@@ -129,18 +125,8 @@ fn figure(params: &[String], name: &str, a: &Analysis) -> String {
         w: FIG_W - MARGIN_LEFT - MARGIN_RIGHT,
         h,
     };
-    let sx = Scale {
-        lo,
-        hi,
-        px0: r.x,
-        px1: r.right(),
-    };
-    let sy = Scale {
-        lo: 0.0,
-        hi: 1.0,
-        px0: r.bottom(),
-        px1: r.y,
-    };
+    let sx = Scale::across(lo, hi, r);
+    let sy = Scale::up(0.0, 1.0, r);
     let xlabel = match a {
         Analysis::Sobol(_) => "share of variance",
         Analysis::Morris(_) => "change of the metric per step",
@@ -243,4 +229,56 @@ fn numbers(params: &[String], analyses: &[(String, Analysis)]) -> String {
     }
     t.push_str("</tbody></table></div>\n</section>\n");
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::html::checks::assert_self_contained;
+    use crate::sensitivity::{morris, sobol};
+    use crate::study::Setting;
+
+    #[test]
+    fn bars_and_whiskers_for_every_parameter_and_metric() {
+        let s =
+            crate::scenario::load(std::path::Path::new("scenarios/baseline.toml")).expect("loads");
+        let plan = Plan::new(
+            "sensitivity sobol N=2",
+            &s,
+            vec![
+                "a.long.parameter.path.that.does.not.fit.in.the.margin".into(),
+                "b".into(),
+            ],
+            vec![vec![Setting::Number(0.0); 2]; 8],
+        );
+        let sobol = Analysis::Sobol(sobol::Indices {
+            s1: vec![0.6, -0.02],
+            s1_conf: vec![0.1, 0.05],
+            st: vec![0.9, 0.0],
+            st_conf: vec![0.2, 0.0],
+        });
+        let html = render(&plan, &s, Method::Sobol, 100, &[("capture".into(), sobol)]);
+        assert_self_contained(&html);
+        assert_eq!(html.matches("<rect class=\"bar\"").count(), 4);
+        assert_eq!(
+            html.matches("<path class=\"whisker\"").count(),
+            3,
+            "no whisker for 0"
+        );
+        assert!(html.contains("…</text>"), "a long name is cut");
+        let morris = Analysis::Morris(morris::Effects {
+            mu: vec![f64::NAN, 0.1],
+            mu_star: vec![f64::NAN, 0.2],
+            sigma: vec![f64::NAN, 0.05],
+            mu_star_conf: vec![f64::NAN, 0.01],
+        });
+        let html = render(&plan, &s, Method::Morris, 100, &[("trust".into(), morris)]);
+        assert_self_contained(&html);
+        assert_eq!(
+            html.matches("<rect class=\"bar\"").count(),
+            2,
+            "NaN draws no bar"
+        );
+        assert!(!html.contains("NaN\""));
+    }
 }

@@ -57,6 +57,26 @@ pub(crate) struct Scale {
 }
 
 impl Scale {
+    /// `lo..hi` across the plot area `r`, left to right.
+    pub(crate) fn across(lo: f64, hi: f64, r: Rect) -> Scale {
+        Scale {
+            lo,
+            hi,
+            px0: r.x,
+            px1: r.right(),
+        }
+    }
+
+    /// `lo..hi` up the plot area `r`, bottom to top.
+    pub(crate) fn up(lo: f64, hi: f64, r: Rect) -> Scale {
+        Scale {
+            lo,
+            hi,
+            px0: r.bottom(),
+            px1: r.y,
+        }
+    }
+
     pub(crate) fn at(&self, v: f64) -> f64 {
         self.px0 + (v - self.lo) / (self.hi - self.lo) * (self.px1 - self.px0)
     }

@@ -13,7 +13,7 @@ use std::fmt::Write;
 
 use crate::model::metrics;
 use crate::report::files::Summary;
-use crate::report::html::CSS;
+use crate::report::html::page_start;
 use crate::report::svg::{PALETTE, Rect, Scale, axes, esc, ticks};
 use crate::report::table::format_sig;
 use crate::scenario::Scenario;
@@ -45,10 +45,10 @@ ul.legend { list-style: none; padding: 0; margin: .2rem 1.2rem .2rem 0; font-siz
 /// Renders the sweep report.
 pub fn render(plan: &Plan, s: &Scenario, summaries: &[Summary]) -> String {
     let mut out = String::with_capacity(64 * 1024);
-    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    let _ = writeln!(out, "<title>netstates sweep: {}</title>", esc(&s.name));
-    let _ = writeln!(out, "<style>{CSS}{EXTRA_CSS}</style>\n</head>\n<body>");
+    out.push_str(&page_start(
+        &format!("netstates sweep: {}", s.name),
+        EXTRA_CSS,
+    ));
     let _ = writeln!(
         out,
         "<header>\n<h1>netstates sweep: {}</h1>\n<p class=\"muted\">{}</p>\n<p>Design \
@@ -150,12 +150,7 @@ impl Axis {
             Axis::Numbers { lo, hi } => (*lo, *hi),
             Axis::Levels(levels) => (-0.5, levels.len() as f64 - 0.5),
         };
-        Scale {
-            lo,
-            hi,
-            px0: r.x,
-            px1: r.right(),
-        }
+        Scale::across(lo, hi, r)
     }
 
     fn ticks(&self) -> Vec<(f64, String)> {
@@ -233,12 +228,7 @@ fn figure(
         };
         let axis = Axis::of(plan, j);
         let sx = axis.scale(r);
-        let sy = Scale {
-            lo,
-            hi,
-            px0: r.bottom(),
-            px1: r.y,
-        };
+        let sy = Scale::up(lo, hi, r);
         svg.push_str(&axes(
             r,
             sx,
@@ -383,4 +373,80 @@ fn points_table(plan: &Plan, summaries: &[Summary]) -> String {
     }
     t.push_str("<p class=\"note\">Means over each point's runs; sweep.csv also has the sd, p5, p50 and p95.</p>\n</section>\n");
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::html::checks::assert_self_contained;
+    use crate::scenario::Level;
+
+    fn summaries(s: &Scenario, points: usize) -> Vec<Summary> {
+        let names = metrics::names(s);
+        (0..points)
+            .map(|p| {
+                let values: Vec<f64> = (0..5 * names.len())
+                    .map(|i| (p * 7 + i % 11) as f64 / 10.0)
+                    .collect();
+                Summary::of(&s.name, 1, &names, &values)
+            })
+            .collect()
+    }
+
+    fn scenario() -> Scenario {
+        crate::scenario::load(std::path::Path::new("scenarios/baseline.toml")).expect("loads")
+    }
+
+    #[test]
+    fn a_grid_draws_a_line_and_band_per_series_in_every_panel() {
+        let s = scenario();
+        let levels = [Level::None, Level::Observer, Level::Equal];
+        let mut points = Vec::new();
+        for l in levels {
+            for x in [0.2, 0.5] {
+                points.push(vec![Setting::Level(l), Setting::Number(x)]);
+            }
+        }
+        let plan = Plan::new(
+            "sweep grid",
+            &s,
+            vec![
+                "government.*.ambassador".into(),
+                "government.*.capacity".into(),
+            ],
+            points,
+        );
+        let html = render(&plan, &s, &summaries(&s, 6));
+        assert_self_contained(&html);
+        let metrics = metrics::names(&s).len();
+        assert_eq!(html.matches("<figure class=\"metric\"").count(), metrics);
+        // Per metric: 2 lines against the level (one per capacity), 3 against capacity.
+        assert_eq!(html.matches("<path class=\"series\"").count(), metrics * 5);
+        assert_eq!(html.matches("<path class=\"band\"").count(), metrics * 5);
+        assert_eq!(
+            html.matches("<circle class=\"point\"").count(),
+            metrics * 6 * 2
+        );
+        assert!(html.contains(">observer</text>"), "levels label the x axis");
+        assert!(!html.contains("NaN") && !html.contains("inf\""));
+    }
+
+    #[test]
+    fn a_latin_hypercube_draws_points_with_whiskers_and_no_lines() {
+        let s = scenario();
+        let points = (0..4)
+            .map(|i| vec![Setting::Number(i as f64 / 4.0)])
+            .collect();
+        let plan = Plan::new(
+            "sweep lhs",
+            &s,
+            vec!["government.*.capacity".into()],
+            points,
+        );
+        let html = render(&plan, &s, &summaries(&s, 4));
+        assert_self_contained(&html);
+        let metrics = metrics::names(&s).len();
+        assert_eq!(html.matches("<line class=\"whisker\"").count(), metrics * 4);
+        assert_eq!(html.matches("<path class=\"series").count(), 0);
+    }
 }

@@ -175,12 +175,31 @@ fn shards_merged_equal_the_whole_experiment() {
     );
 }
 
+/// Starts `netstates ARGS --out OUT`, sends it SIGINT (Ctrl-C) once `part` holds a header and
+/// three rows, and returns how it ended.
+pub(crate) fn interrupt(args: &[&str], out: &Path, part: &Path) -> std::process::Output {
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("netstates"))
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    wait_for_rows(part, 3);
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    child.wait_with_output().expect("wait")
+}
+
 /// Waits (a minute at most) until a running experiment has more than `rows` lines on disk.
 #[allow(
     clippy::disallowed_methods,
     reason = "a test's deadline, not the model's clock"
 )]
-pub(crate) fn wait_for_rows(part: &Path, rows: usize) {
+fn wait_for_rows(part: &Path, rows: usize) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while fs::read_to_string(part).map_or(0, |t| t.lines().count()) <= rows
         && std::time::Instant::now() < deadline
@@ -306,21 +325,8 @@ fn ctrl_c_keeps_completed_runs_and_says_how_to_resume() {
         .success();
 
     let out = dir.path().join("interrupted");
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("netstates"))
-        .args(args)
-        .arg("--out")
-        .arg(&out)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn");
     let part = out.join("runs.csv.part");
-    wait_for_rows(&part, 3);
-    std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill -INT");
-    let output = child.wait_with_output().expect("wait");
+    let output = interrupt(&args, &out, &part);
     let stderr = String::from_utf8_lossy(&output.stderr).to_string();
     assert_eq!(output.status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("--resume"), "{stderr}");

@@ -232,6 +232,28 @@ fn bad_sweep_and_sensitivity_arguments_exit_2() {
         ),
         (
             vec![
+                "sweep",
+                SCENARIO,
+                "--set",
+                "government.*.capacity=0.2,0.4",
+                "--set",
+                "government.*.capacity=0.5",
+            ],
+            "given twice",
+        ),
+        (
+            vec![
+                "sensitivity",
+                SCENARIO,
+                "--param",
+                "government.*.capacity=0.2..0.4",
+                "--set",
+                "government.*.capacity=0.5",
+            ],
+            "given twice",
+        ),
+        (
+            vec![
                 "sensitivity",
                 SCENARIO,
                 "--param",
@@ -401,20 +423,8 @@ fn ctrl_c_in_a_sweep_keeps_finished_work_and_says_how_to_resume() {
         .assert()
         .success();
     let out = dir.path().join("interrupted");
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("netstates"))
-        .args(args)
-        .arg("--out")
-        .arg(&out)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    crate::determinism::wait_for_rows(&out.join("points/0000/runs.csv.part"), 3);
-    std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill -INT");
-    let output = child.wait_with_output().expect("wait");
+    let part = out.join("points/0000/runs.csv.part");
+    let output = crate::determinism::interrupt(&args, &out, &part);
     let stderr = String::from_utf8_lossy(&output.stderr).to_string();
     assert_eq!(output.status.code(), Some(130), "{stderr}");
     assert!(
