@@ -205,7 +205,7 @@ pub struct StudyArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Play only shard K of N of the points (0-based); shards share the output directory.
-    /// Then the same command without --shard (and with --resume) collects them. Without it,
+    /// Then the same command without --shard collects them. Without it,
     /// Slurm's SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT are used when both are set.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
@@ -943,7 +943,9 @@ fn play_study(
             reused,
         } => {
             sayln!(
-                "{}: shard {k}/{n} of the {command}: points {}..{} of {points} done in {}                  ({reused} already were), {elapsed:.1} s; when every shard is done, run the                  same command without --shard, with --resume, to collect them",
+                "{}: shard {k}/{n} of the {command}: points {}..{} of {points} done in {} \
+                 ({reused} already were), {elapsed:.1} s; when every shard is done, the same \
+                 command without --shard collects them",
                 base.name,
                 range.start,
                 range.end,
