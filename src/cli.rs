@@ -748,7 +748,10 @@ fn print_summary(s: &Scenario, summary: &Summary) {
 }
 
 /// Runs `work` with progress shown on stderr; returns its result and the seconds it took.
-fn with_progress<T>(quiet: bool, work: impl FnOnce(&mut dyn FnMut(u64, u64)) -> T) -> (T, f64) {
+fn with_progress<T>(
+    quiet: bool,
+    work: impl FnOnce(&mut (dyn FnMut(u64, u64) + Send)) -> T,
+) -> (T, f64) {
     let clock = Instant::now();
     let mut progress = Progress::new(quiet);
     let result = work(&mut |done, total| progress.update(done, total));

@@ -16,7 +16,8 @@ use std::fmt;
 use std::fs;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
 
@@ -320,12 +321,13 @@ pub fn read_study(out: &Path) -> Result<Option<StudyFile>, ResultsError> {
         .map_err(|e| io_err("parse", &path, e))
 }
 
-/// Plays a study's points (or one shard's) into `req.out`. `progress(done, total)` counts
-/// runs over the points this call plays; `stop` ends the study after the runs under way.
+/// Plays a study's points (or one shard's) into `req.out`, in point order, several at once when
+/// a point has fewer runs than there are threads. `progress(done, total)` counts runs over the
+/// points this call plays; `stop` ends the study after the runs under way.
 pub fn run(
     req: &Request,
     stop: &AtomicBool,
-    mut progress: impl FnMut(u64, u64),
+    progress: impl FnMut(u64, u64) + Send,
 ) -> Result<StudyOutcome, ResultsError> {
     let out = &req.out;
     let plan = req.plan;
@@ -394,34 +396,81 @@ pub fn run(
         .iter()
         .filter(|s| matches!(s, Status::Finished(_)))
         .count();
-    let mut summaries = Vec::with_capacity(range.len());
-    let mut before = 0;
-    for ((i, dir), status) in range.clone().zip(dirs).zip(statuses) {
+    // With fewer runs per point than threads, several points play at once, each on a share
+    // of the threads, so no core idles; a point's files do not depend on how it was played.
+    let concurrent = (req.jobs / (runs as usize).clamp(1, req.jobs)).clamp(1, range.len().max(1));
+    let point_jobs = (req.jobs / concurrent).max(1);
+    let next = AtomicUsize::new(0);
+    let halt = AtomicBool::new(false);
+    let done = Mutex::new((vec![0u64; range.len()], progress));
+    let outcomes: Vec<Mutex<Option<Result<Outcome, ResultsError>>>> =
+        (0..range.len()).map(|_| Mutex::new(None)).collect();
+    let play = |k: usize| -> Result<Outcome, ResultsError> {
+        let i = range.start + k;
         let scenario = plan.scenario(req.base, i).map_err(ResultsError::Refused)?;
         let point = results::Request {
             scenario: &scenario,
-            out: dir,
+            out: dirs[k].clone(),
             shard: (0, 1),
-            jobs: req.jobs,
-            resume: matches!(status, Status::Interrupted(_)),
+            jobs: point_jobs,
+            resume: matches!(statuses[k], Status::Interrupted(_)),
             force: req.force,
             command_line: req.command_line.clone(),
         };
-        let outcome = results::run(&point, stop, |done, _| progress(before + done, total))?;
+        results::run(&point, stop, |runs_done, _| {
+            let mut guard = done.lock().unwrap_or_else(PoisonError::into_inner);
+            let (per_point, progress) = &mut *guard;
+            per_point[k] = runs_done;
+            let sum = per_point.iter().sum();
+            progress(sum, total);
+        })
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..concurrent {
+            scope.spawn(|| {
+                while !halt.load(Ordering::Relaxed) {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    if k >= range.len() {
+                        break;
+                    }
+                    let outcome = play(k);
+                    if !matches!(
+                        outcome,
+                        Ok(Outcome::Finished { .. } | Outcome::AlreadyDone { .. })
+                    ) {
+                        halt.store(true, Ordering::Relaxed);
+                    }
+                    *outcomes[k].lock().unwrap_or_else(PoisonError::into_inner) = Some(outcome);
+                }
+            });
+        }
+    });
+
+    // In point order: the first failure, else the first point not finished, else every summary.
+    let outcomes: Vec<Option<Result<Outcome, ResultsError>>> = outcomes
+        .into_iter()
+        .map(|m| m.into_inner().unwrap_or_else(PoisonError::into_inner))
+        .collect();
+    let mut summaries = Vec::with_capacity(range.len());
+    let mut unfinished = None;
+    for (k, outcome) in outcomes.into_iter().enumerate() {
         match outcome {
-            Outcome::Finished { summary, .. } | Outcome::AlreadyDone { summary } => {
+            Some(Err(e)) => return Err(e),
+            Some(Ok(Outcome::Finished { summary, .. } | Outcome::AlreadyDone { summary })) => {
                 summaries.push(summary);
             }
-            Outcome::Interrupted { done, .. } => {
-                return Ok(StudyOutcome::Interrupted {
-                    point: i,
-                    done: before + done,
-                    total,
-                });
+            Some(Ok(Outcome::Interrupted { .. })) | None => {
+                unfinished.get_or_insert(range.start + k);
             }
         }
-        before += runs;
-        progress(before, total);
+    }
+    if let Some(point) = unfinished {
+        let (per_point, _) = done.into_inner().unwrap_or_else(PoisonError::into_inner);
+        return Ok(StudyOutcome::Interrupted {
+            point,
+            done: per_point.iter().sum(),
+            total,
+        });
     }
     Ok(if range.len() == n {
         StudyOutcome::Finished { summaries, reused }

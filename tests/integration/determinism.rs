@@ -175,9 +175,14 @@ fn shards_merged_equal_the_whole_experiment() {
     );
 }
 
-/// Starts `netstates ARGS --out OUT`, sends it SIGINT (Ctrl-C) once `part` holds a header and
-/// three rows, and returns how it ended.
-pub(crate) fn interrupt(args: &[&str], out: &Path, part: &Path) -> std::process::Output {
+/// Starts `netstates ARGS --out OUT`, sends it SIGINT (Ctrl-C) once the file `watch` holds
+/// more than `lines` lines, and returns how it ended.
+pub(crate) fn interrupt(
+    args: &[&str],
+    out: &Path,
+    watch: &Path,
+    lines: usize,
+) -> std::process::Output {
     let child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("netstates"))
         .args(args)
         .arg("--out")
@@ -186,7 +191,7 @@ pub(crate) fn interrupt(args: &[&str], out: &Path, part: &Path) -> std::process:
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("spawn");
-    wait_for_rows(part, 3);
+    wait_for_rows(watch, lines);
     std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -326,7 +331,7 @@ fn ctrl_c_keeps_completed_runs_and_says_how_to_resume() {
 
     let out = dir.path().join("interrupted");
     let part = out.join("runs.csv.part");
-    let output = interrupt(&args, &out, &part);
+    let output = interrupt(&args, &out, &part, 3);
     let stderr = String::from_utf8_lossy(&output.stderr).to_string();
     assert_eq!(output.status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("--resume"), "{stderr}");

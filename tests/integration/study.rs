@@ -424,7 +424,7 @@ fn ctrl_c_in_a_sweep_keeps_finished_work_and_says_how_to_resume() {
         .success();
     let out = dir.path().join("interrupted");
     let part = out.join("points/0000/runs.csv.part");
-    let output = crate::determinism::interrupt(&args, &out, &part);
+    let output = crate::determinism::interrupt(&args, &out, &part, 3);
     let stderr = String::from_utf8_lossy(&output.stderr).to_string();
     assert_eq!(output.status.code(), Some(130), "{stderr}");
     assert!(
@@ -439,4 +439,58 @@ fn ctrl_c_in_a_sweep_keeps_finished_work_and_says_how_to_resume() {
         .assert()
         .success();
     assert_eq!(read(&out.join("sweep.csv")), read(&whole.join("sweep.csv")));
+}
+
+#[test]
+fn points_played_side_by_side_resume_after_ctrl_c_to_the_same_bytes() {
+    // One run a point and two threads: two points play at once, each on one thread.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let args = [
+        "sweep",
+        SCENARIO,
+        "--set",
+        "government.*.capacity=0.1..0.9:60",
+        "--runs",
+        "1",
+        "--seed",
+        "8",
+        "-q",
+        "-j",
+        "2",
+    ];
+    let whole = dir.path().join("whole");
+    netstates()
+        .args(args)
+        .arg("--out")
+        .arg(&whole)
+        .assert()
+        .success();
+    let out = dir.path().join("interrupted");
+    let watch = out.join("points/0006/runs.csv");
+    let output = crate::determinism::interrupt(&args, &out, &watch, 1);
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(!out.join("sweep.csv").exists(), "{stderr}");
+    netstates()
+        .args(args)
+        .arg("--out")
+        .arg(&out)
+        .arg("--resume")
+        .assert()
+        .success();
+    assert_eq!(read(&out.join("sweep.csv")), read(&whole.join("sweep.csv")));
+    let one_thread = dir.path().join("one");
+    let mut sequential = args.to_vec();
+    sequential[10] = "1";
+    netstates()
+        .args(&sequential)
+        .arg("--out")
+        .arg(&one_thread)
+        .assert()
+        .success();
+    assert_eq!(
+        read(&one_thread.join("sweep.csv")),
+        read(&whole.join("sweep.csv")),
+        "points side by side or one after another"
+    );
 }
