@@ -212,6 +212,9 @@ pub fn run(
     let csv_path = dir.join(RUNS);
     let partial = files::temporary(&csv_path);
 
+    if dir.join(crate::study::STUDY).exists() {
+        return refuse("holds a sweep or sensitivity analysis; choose another --out");
+    }
     let mut started = files::now_rfc3339();
     let mut kept: Option<Rows> = None;
     match status(dir)? {

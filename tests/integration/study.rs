@@ -186,6 +186,26 @@ fn a_study_directory_of_another_design_is_refused() {
     let stderr = String::from_utf8_lossy(&refused.get_output().stderr).to_string();
     assert!(stderr.contains("holds a study of another"), "{stderr}");
     assert!(out.join("sweep.csv").exists(), "nothing was lost");
+    let refused = netstates()
+        .args(["run", SCENARIO, "--runs", "2", "-q", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("holds a sweep or sensitivity analysis"),
+        "{stderr}"
+    );
+    assert!(!out.join("runs.csv").exists());
+    // Each point is an ordinary experiment: compare reads two of them.
+    let compared = netstates()
+        .args(["compare", "--format", "csv"])
+        .arg(out.join("points/0000"))
+        .arg(out.join("points/0005"))
+        .assert()
+        .success();
+    let csv = String::from_utf8_lossy(&compared.get_output().stdout).to_string();
+    assert!(csv.lines().count() > 19, "{csv}");
 }
 
 #[test]
