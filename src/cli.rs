@@ -110,16 +110,16 @@ pub enum Command {
 pub struct RunArgs {
     /// The scenario file.
     pub file: PathBuf,
-    /// Number of runs (default: the scenario's [experiment] runs, else 1000).
+    /// Number of runs (default: the scenario's `[experiment]` runs, else 1000).
     #[arg(long)]
     pub runs: Option<u64>,
-    /// The experiment's seed (default: the scenario's [experiment] seed, else 0).
+    /// The experiment's seed (default: the scenario's `[experiment]` seed, else 0).
     #[arg(long)]
     pub seed: Option<u64>,
     /// Worker threads (default: every core). Results do not depend on it.
     #[arg(short, long)]
     pub jobs: Option<usize>,
-    /// Output directory (default: results/<scenario name>/).
+    /// Output directory (default: `results/<scenario name>/`).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Override a parameter: PATH=VALUE, e.g. model.opinion.confidence=0.3 or
@@ -192,7 +192,7 @@ pub struct SensitivityArgs {
 /// What `sweep` and `sensitivity` share: each point is an experiment.
 #[derive(Debug, Args)]
 pub struct StudyArgs {
-    /// Runs of every point (default: the scenario's [experiment] runs, else 1000).
+    /// Runs of every point (default: the scenario's `[experiment]` runs, else 1000).
     #[arg(long)]
     pub runs: Option<u64>,
     /// The seed of every point, and of the design's sampling (default: the scenario's).
@@ -201,7 +201,7 @@ pub struct StudyArgs {
     /// Worker threads (default: every core). Results do not depend on it.
     #[arg(short, long)]
     pub jobs: Option<usize>,
-    /// Output directory (default: results/<scenario name>-sweep/, or -sobol/ or -morris/).
+    /// Output directory (default: `results/<scenario name>-sweep/`, or `-sobol/` or `-morris/`).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Play only shard K of N of the points (0-based); shards share the output directory.
@@ -247,10 +247,10 @@ pub struct CompareArgs {
     /// Scenario files or result directories; the first is the baseline.
     #[arg(required = true, num_args = 2..)]
     pub inputs: Vec<PathBuf>,
-    /// Runs of each scenario file (default: the first scenario file's [experiment] runs).
+    /// Runs of each scenario file (default: the first scenario file's `[experiment]` runs).
     #[arg(long)]
     pub runs: Option<u64>,
-    /// Seed of every scenario file (default: the first scenario file's [experiment] seed).
+    /// Seed of every scenario file (default: the first scenario file's `[experiment]` seed).
     #[arg(long)]
     pub seed: Option<u64>,
     /// Worker threads (default: every core).
