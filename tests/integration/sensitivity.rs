@@ -250,3 +250,74 @@ fn sobol_indices_of_a_netstates_scenario_equal_salibs() {
 fn morris_effects_of_a_netstates_scenario_equal_salibs() {
     check_netstates("netstates_morris.json");
 }
+
+/// The Ishigami function (a = 7, b = 0.1) on [-pi, pi]^3.
+fn ishigami(x: &[f64]) -> f64 {
+    x[0].sin() + 7.0 * x[1].sin().powi(2) + 0.1 * x[2].powi(4) * x[0].sin()
+}
+
+#[test]
+fn netstates_own_sobol_sample_recovers_the_analytic_ishigami_indices() {
+    // Analytic values (Ishigami and Homma 1990; Sobol' and Levitan 1999):
+    // S1 = (0.3139, 0.4424, 0), ST = (0.5576, 0.4424, 0.2437). With netstates' scrambled
+    // Sobol sample of N = 4096 and seed 11 the estimates are S1 = (0.3012, 0.4419, -0.0136),
+    // ST = (0.5582, 0.4424, 0.2437): every one within 0.02 of the analytic value.
+    let pi = std::f64::consts::PI;
+    let ranges = [(-pi, pi); 3];
+    let x =
+        sensitivity::design(sensitivity::Method::Sobol, &ranges, 4096, 4, 11).expect("a design");
+    assert_eq!(x.len(), 4096 * 5);
+    let y: Vec<f64> = x.iter().map(|r| ishigami(r)).collect();
+    let r = Resamples::draw(sensitivity::Method::Sobol, 3, x.len(), 100, 11);
+    let Analysis::Sobol(s) = sensitivity::analyze(&x, &y, 4, &r).expect("analyses") else {
+        panic!("Sobol indices expected")
+    };
+    for (j, (s1, st)) in [(0.3139, 0.5576), (0.4424, 0.4424), (0.0, 0.2437)]
+        .into_iter()
+        .enumerate()
+    {
+        assert!(
+            (s.s1[j] - s1).abs() < 0.02,
+            "S1[{j}] = {}, analytic {s1}",
+            s.s1[j]
+        );
+        assert!(
+            (s.st[j] - st).abs() < 0.02,
+            "ST[{j}] = {}, analytic {st}",
+            s.st[j]
+        );
+        assert!(s.s1_conf[j] > 0.0 && s.s1_conf[j] < 0.1, "S1_conf[{j}]");
+    }
+}
+
+#[test]
+fn netstates_own_morris_sample_gives_exact_effects_of_a_linear_model() {
+    // y = 3 x0 - 2 x1 + 0 x2 on ranges of widths 2, 0.5 and 10: every elementary effect of
+    // x_j is its coefficient times its range's width (SALib's unit-cube convention), so
+    // mu = that, mu* = |that| and sigma = 0, whatever the trajectories.
+    let ranges = [(-1.0, 1.0), (0.0, 0.5), (5.0, 15.0)];
+    let x = sensitivity::design(sensitivity::Method::Morris, &ranges, 30, 6, 3).expect("a design");
+    assert_eq!(x.len(), 30 * 4);
+    let y: Vec<f64> = x.iter().map(|r| 3.0 * r[0] - 2.0 * r[1]).collect();
+    let r = Resamples::draw(sensitivity::Method::Morris, 3, x.len(), 50, 3);
+    let Analysis::Morris(m) = sensitivity::analyze(&x, &y, 6, &r).expect("analyses") else {
+        panic!("Morris effects expected")
+    };
+    for (j, effect) in [6.0, -1.0, 0.0].into_iter().enumerate() {
+        assert!((m.mu[j] - effect).abs() < 1e-9, "mu[{j}] = {}", m.mu[j]);
+        assert!((m.mu_star[j] - effect.abs()).abs() < 1e-9, "mu*[{j}]");
+        assert!(m.sigma[j].abs() < 1e-9, "sigma[{j}] = {}", m.sigma[j]);
+    }
+    // Every trajectory moves each parameter exactly once, and stays inside the ranges.
+    for t in x.chunks(4) {
+        for j in 0..3 {
+            let moves = t.windows(2).filter(|w| w[0][j] != w[1][j]).count();
+            assert_eq!(moves, 1, "parameter {j} moves once in {t:?}");
+        }
+        for row in t {
+            for (v, (lo, hi)) in row.iter().zip(&ranges) {
+                assert!((*lo..=*hi).contains(v), "{v} outside [{lo}, {hi}]");
+            }
+        }
+    }
+}
