@@ -182,6 +182,9 @@ pub struct SensitivityArgs {
     /// Levels of the Morris grid (even).
     #[arg(long, default_value_t = 4)]
     pub levels: usize,
+    /// Sobol: also second-order indices (interactions of pairs), from N (2D + 2) points.
+    #[arg(long)]
+    pub second_order: bool,
     /// Bootstrap resamples for the 95% intervals.
     #[arg(long, default_value_t = 100)]
     pub resamples: usize,
@@ -1053,18 +1056,26 @@ pub fn sensitivity(args: &SensitivityArgs, argv: &[String]) -> Result<(), Error>
              at powers of 2"
         );
     }
-    let x = sa::design(args.method, &ranges, samples, args.levels, s.seed).map_err(Error::Usage)?;
+    let design = sa::Design {
+        method: args.method,
+        samples,
+        levels: args.levels,
+        second_order: args.second_order,
+    };
+    let x = sa::sample(&design, &ranges, s.seed).map_err(Error::Usage)?;
     let points: Vec<Vec<study::Setting>> = x
         .iter()
         .map(|row| row.iter().map(|&v| study::Setting::Number(v)).collect())
         .collect();
     let names = metrics::names(&s);
     let shown = chosen_metrics(&names, &args.study.metrics)?;
-    let mut design = format!("sensitivity {} N={samples}", args.method.name());
-    if args.method == Method::Morris {
-        design.push_str(&format!(" levels={}", args.levels));
+    let mut name = format!("sensitivity {} N={samples}", args.method.name());
+    match args.method {
+        Method::Morris => name.push_str(&format!(" levels={}", args.levels)),
+        Method::Sobol if args.second_order => name.push_str(" second-order"),
+        Method::Sobol => {}
     }
-    let plan = study::Plan::new(&design, &s, paths, points);
+    let plan = study::Plan::new(&name, &s, paths, points);
     let (out, summaries) = play_study(
         &plan,
         &s,
@@ -1076,14 +1087,14 @@ pub fn sensitivity(args: &SensitivityArgs, argv: &[String]) -> Result<(), Error>
     let Some(summaries) = summaries else {
         return Ok(());
     };
-    let resamples = Resamples::draw(args.method, ranges.len(), x.len(), args.resamples, s.seed);
+    let resamples = Resamples::draw(&design, ranges.len(), args.resamples, s.seed);
     let mut analyses = Vec::with_capacity(names.len());
     for (m, name) in names.iter().enumerate() {
         let y: Vec<f64> = summaries
             .iter()
             .map(|p| p.metrics[m].summary.mean)
             .collect();
-        let a = sa::analyze(&x, &y, args.levels, &resamples).map_err(Error::Usage)?;
+        let a = sa::analyze(&design, &x, &y, &resamples).map_err(Error::Usage)?;
         analyses.push((name.clone(), a));
     }
     let write = |path: PathBuf, text: String| -> Result<PathBuf, Error> {
@@ -1098,6 +1109,9 @@ pub fn sensitivity(args: &SensitivityArgs, argv: &[String]) -> Result<(), Error>
         out.join("points.csv"),
         crate::sweep::csv(&plan.factors, &plan.points, &summaries),
     )?;
+    if let Some(text) = sa::second_order_csv(&plan.factors, &analyses) {
+        write(out.join("second-order.csv"), text)?;
+    }
     let report_path = write(
         args.study
             .report
@@ -1112,6 +1126,9 @@ pub fn sensitivity(args: &SensitivityArgs, argv: &[String]) -> Result<(), Error>
     sayln!(
         "\n{} for every metric in {}; the points and their outputs in {}; bar charts in {}",
         match args.method {
+            Method::Sobol if args.second_order => {
+                "S1 and ST with 95% intervals (S2 in second-order.csv)"
+            }
             Method::Sobol => "S1 and ST with 95% intervals",
             Method::Morris => "mu, mu*, sigma and mu*'s 95% interval",
         },

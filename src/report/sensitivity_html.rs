@@ -11,6 +11,7 @@ use crate::report::html::page_start;
 use crate::report::svg::{PALETTE, Rect, Scale, axes, esc, ticks};
 use crate::report::table::format_sig;
 use crate::scenario::Scenario;
+use crate::sensitivity::sobol::Pair;
 use crate::sensitivity::{Analysis, Method};
 use crate::study::Plan;
 
@@ -227,7 +228,35 @@ fn numbers(params: &[String], analyses: &[(String, Analysis)]) -> String {
             t.push_str("</tr>\n");
         }
     }
-    t.push_str("</tbody></table></div>\n</section>\n");
+    t.push_str("</tbody></table></div>\n");
+    let pairs: Vec<(&str, &Pair)> = analyses
+        .iter()
+        .filter_map(|(name, a)| match a {
+            Analysis::Sobol(s) => Some(s.s2.iter().map(move |p| (name.as_str(), p))),
+            Analysis::Morris(_) => None,
+        })
+        .flatten()
+        .collect();
+    if !pairs.is_empty() {
+        t.push_str("<h2>Second-order indices</h2>\n<p class=\"note\">S2: the share of variance \
+                    that a pair of parameters explains together beyond their first-order \
+                    effects.</p>\n<div class=\"scroll\"><table class=\"summary indices\"><thead><tr>\
+                    <th>metric</th><th>pair</th><th class=\"num\">S2</th><th class=\"num\">\
+                    S2_conf</th></tr></thead>\n<tbody>\n");
+        for (name, &Pair { j, k, s2, conf }) in pairs {
+            let _ = writeln!(
+                t,
+                "<tr><th>{}</th><td class=\"mono\">{} &times; {}</td><td>{}</td><td>{}</td></tr>",
+                esc(name),
+                esc(&params[j]),
+                esc(&params[k]),
+                format_sig(s2, 3),
+                format_sig(conf, 3)
+            );
+        }
+        t.push_str("</tbody></table></div>\n");
+    }
+    t.push_str("</section>\n");
     t
 }
 
@@ -256,6 +285,12 @@ mod tests {
             s1_conf: vec![0.1, 0.05],
             st: vec![0.9, 0.0],
             st_conf: vec![0.2, 0.0],
+            s2: vec![Pair {
+                j: 0,
+                k: 1,
+                s2: 0.05,
+                conf: 0.01,
+            }],
         });
         let html = render(&plan, &s, Method::Sobol, 100, &[("capture".into(), sobol)]);
         assert_self_contained(&html);
@@ -266,6 +301,7 @@ mod tests {
             "no whisker for 0"
         );
         assert!(html.contains("…</text>"), "a long name is cut");
+        assert!(html.contains("<h2>Second-order indices</h2>"));
         let morris = Analysis::Morris(morris::Effects {
             mu: vec![f64::NAN, 0.1],
             mu_star: vec![f64::NAN, 0.2],

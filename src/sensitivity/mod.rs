@@ -55,41 +55,65 @@ fn rng(seed: u64, stream: u64) -> ChaCha8Rng {
     r
 }
 
+/// What to sample and how to analyse it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Design {
+    pub method: Method,
+    /// Base points of Saltelli's design, or Morris trajectories.
+    pub samples: usize,
+    /// Levels of the Morris grid.
+    pub levels: usize,
+    /// Sobol: also the second-order indices, from N (2D + 2) points instead of N (D + 2).
+    pub second_order: bool,
+}
+
+impl Design {
+    /// Checks the design for `d` parameters.
+    pub fn check(&self, d: usize) -> Result<(), String> {
+        if !(1..=MAX_PARAMETERS).contains(&d) {
+            return Err(format!(
+                "a sensitivity analysis takes 1 to {MAX_PARAMETERS} --param, got {d}"
+            ));
+        }
+        if !(2..=1 << 20).contains(&self.samples) {
+            return Err(format!(
+                "--samples must be between 2 and {}, got {}",
+                1 << 20,
+                self.samples
+            ));
+        }
+        match self.method {
+            Method::Sobol if self.second_order && d < 2 => {
+                Err("second-order indices need at least 2 parameters".into())
+            }
+            Method::Morris if self.second_order => {
+                Err("second-order indices are for --method sobol".into())
+            }
+            Method::Morris
+                if self.levels < 2 || !self.levels.is_multiple_of(2) || self.levels > 1000 =>
+            {
+                Err(format!(
+                    "--levels must be an even number between 2 and 1000, got {}",
+                    self.levels
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 /// The sample points, scaled to the parameters' ranges `(lo, hi)`: `samples` base points of
-/// Saltelli's design, or `samples` Morris trajectories on `levels` levels.
-pub fn design(
-    method: Method,
-    ranges: &[(f64, f64)],
-    samples: usize,
-    levels: usize,
-    seed: u64,
-) -> Result<Vec<Vec<f64>>, String> {
+/// Saltelli's design, or `samples` Morris trajectories, drawn from the seed.
+pub fn sample(design: &Design, ranges: &[(f64, f64)], seed: u64) -> Result<Vec<Vec<f64>>, String> {
     let d = ranges.len();
-    if !(1..=MAX_PARAMETERS).contains(&d) {
-        return Err(format!(
-            "a sensitivity analysis takes 1 to {MAX_PARAMETERS} --param, got {d}"
-        ));
-    }
-    if !(2..=1 << 20).contains(&samples) {
-        return Err(format!(
-            "--samples must be between 2 and {}, got {samples}",
-            1 << 20
-        ));
-    }
+    design.check(d)?;
     let mut rng = rng(seed, DESIGN_STREAM);
-    let unit = match method {
+    let unit = match design.method {
         Method::Sobol => {
             let mut sequence = sequence::Sobol::scrambled(2 * d, &mut rng);
-            sobol::sample_unit(samples, d, &mut sequence)
+            sobol::sample_unit(design.samples, d, design.second_order, &mut sequence)
         }
-        Method::Morris => {
-            if levels < 2 || !levels.is_multiple_of(2) || levels > 1000 {
-                return Err(format!(
-                    "--levels must be an even number between 2 and 1000, got {levels}"
-                ));
-            }
-            morris::sample_unit(samples, d, levels, &mut rng)
-        }
+        Method::Morris => morris::sample_unit(design.samples, d, design.levels, &mut rng),
     };
     Ok(scale(unit, ranges))
 }
@@ -116,23 +140,18 @@ pub enum Resamples {
 }
 
 impl Resamples {
-    pub fn draw(method: Method, d: usize, points: usize, count: usize, seed: u64) -> Resamples {
+    /// `count` resamples for a design of `d` parameters, drawn from the seed.
+    pub fn draw(design: &Design, d: usize, count: usize, seed: u64) -> Resamples {
         let mut rng = rng(seed, BOOTSTRAP_STREAM);
-        let mut draw =
-            |n: usize| -> Vec<usize> { (0..n).map(|_| rng.random_range(0..n)).collect() };
-        match method {
-            Method::Sobol => {
-                let n = points / sobol::block(d);
-                Resamples::Sobol((0..count).map(|_| draw(n)).collect())
-            }
-            Method::Morris => {
-                let t = points / (d + 1);
-                Resamples::Morris(
-                    (0..d)
-                        .map(|_| (0..count).map(|_| draw(t)).collect())
-                        .collect(),
-                )
-            }
+        let n = design.samples;
+        let mut draw = || -> Vec<usize> { (0..n).map(|_| rng.random_range(0..n)).collect() };
+        match design.method {
+            Method::Sobol => Resamples::Sobol((0..count).map(|_| draw()).collect()),
+            Method::Morris => Resamples::Morris(
+                (0..d)
+                    .map(|_| (0..count).map(|_| draw()).collect())
+                    .collect(),
+            ),
         }
     }
 }
@@ -145,17 +164,19 @@ pub enum Analysis {
     Morris(morris::Effects),
 }
 
-/// Analyses one metric's outputs `y` at the sample points `x`.
+/// Analyses one metric's outputs `y` at the sample points `x` of a design.
 pub fn analyze(
+    design: &Design,
     x: &[Vec<f64>],
     y: &[f64],
-    levels: usize,
     resamples: &Resamples,
 ) -> Result<Analysis, String> {
     let d = x.first().map_or(0, Vec::len);
     match resamples {
-        Resamples::Sobol(r) => sobol::analyze(y, d, r, Z95).map(Analysis::Sobol),
-        Resamples::Morris(r) => morris::analyze(x, y, levels, r, Z95).map(Analysis::Morris),
+        Resamples::Sobol(r) => {
+            sobol::analyze(y, d, design.second_order, r, Z95).map(Analysis::Sobol)
+        }
+        Resamples::Morris(r) => morris::analyze(x, y, design.levels, r, Z95).map(Analysis::Morris),
     }
 }
 
@@ -229,5 +250,44 @@ pub fn table(parameters: &[String], metric: &str, a: &Analysis) -> String {
         row.extend(a.columns(j).iter().map(|x| format_sig(*x, 3)));
         rows.push(row);
     }
-    aligned(&rows, &[false, true, true, true, true])
+    let mut out = aligned(&rows, &[false, true, true, true, true]);
+    if let Analysis::Sobol(s) = a
+        && !s.s2.is_empty()
+    {
+        let mut pairs = s.s2.clone();
+        pairs.sort_by(|p, q| q.s2.total_cmp(&p.s2));
+        let mut rows = vec![vec!["  pair".to_string(), "S2".into(), "±95%".into()]];
+        for p in pairs {
+            rows.push(vec![
+                format!("  {} x {}", parameters[p.j], parameters[p.k]),
+                format_sig(p.s2, 3),
+                format_sig(p.conf, 3),
+            ]);
+        }
+        out.push('\n');
+        out.push_str(&aligned(&rows, &[false, true, true]));
+    }
+    out
+}
+
+/// `second-order.csv`: one row per metric and pair of parameters; `None` without second-order
+/// indices.
+pub fn second_order_csv(parameters: &[String], metrics: &[(String, Analysis)]) -> Option<String> {
+    let mut out = String::from("metric,parameter,other,S2,S2_conf\n");
+    let mut any = false;
+    for (name, a) in metrics {
+        if let Analysis::Sobol(s) = a {
+            for p in &s.s2 {
+                any = true;
+                out.push_str(&format!(
+                    "{name},{},{},{},{}\n",
+                    parameters[p.j],
+                    parameters[p.k],
+                    format_value(p.s2, false),
+                    format_value(p.conf, false)
+                ));
+            }
+        }
+    }
+    any.then_some(out)
 }

@@ -277,6 +277,18 @@ fn bad_sweep_and_sensitivity_arguments_exit_2() {
                 "sensitivity",
                 SCENARIO,
                 "--param",
+                "government.*.capacity=0.2..0.4",
+                "--method",
+                "morris",
+                "--second-order",
+            ],
+            "for --method sobol",
+        ),
+        (
+            vec![
+                "sensitivity",
+                SCENARIO,
+                "--param",
                 "government.*.ambassador=none,equal",
             ],
             "expected a numeric range",
@@ -409,6 +421,36 @@ fn a_sensitivity_analysis_is_reproducible_and_ranks_parameters() {
     );
     let points = read(&dir.path().join("a/points.csv"));
     assert_eq!(points.lines().count(), 1 + 4 * (2 + 2), "N (D + 2) points");
+    assert!(!dir.path().join("a/second-order.csv").exists());
+    let second = dir.path().join("s2");
+    let stdout = netstates()
+        .args(["sensitivity", SCENARIO, "--second-order", "--samples", "4"])
+        .args(["--param", "government.*.capacity=0.2..0.8"])
+        .args(["--param", "model.opinion.confidence=0.05..0.4"])
+        .args(["--set", "scenario.rounds=12", "--runs", "4", "-q", "--out"])
+        .arg(&second)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let stdout = String::from_utf8_lossy(&stdout).to_string();
+    assert!(
+        stdout.contains("government.*.capacity x model.opinion.confidence"),
+        "{stdout}"
+    );
+    let points = read(&second.join("points.csv"));
+    assert_eq!(
+        points.lines().count(),
+        1 + 4 * (2 * 2 + 2),
+        "N (2D + 2) points"
+    );
+    let s2 = read(&second.join("second-order.csv"));
+    assert!(
+        s2.starts_with("metric,parameter,other,S2,S2_conf\n"),
+        "{s2}"
+    );
+    assert_eq!(s2.lines().count(), 1 + 19);
     let (_, morris) = analysis(&dir.path().join("m"), "2", "morris");
     assert!(
         morris.starts_with("metric,parameter,mu,mu_star,sigma,mu_star_conf\n"),
