@@ -1,7 +1,8 @@
 //! Global sensitivity analysis: how much of each metric's variation over a box of parameter
-//! values each parameter accounts for. Sobol indices (first order and total, from Saltelli's
-//! sample) and Morris's elementary effects, computed with SALib's estimators so that the same
-//! sample and outputs give SALib's numbers (checked against fixtures made with SALib 1.6.0).
+//! values each parameter accounts for. Sobol indices (first order, total and, on request,
+//! second order, from Saltelli's sample) and Morris's elementary effects, computed with SALib's
+//! estimators so that the same sample and outputs give SALib's numbers (checked against
+//! fixtures made with SALib 1.6.0).
 //!
 //! The model output at a sample point is the mean of a metric over the point's runs, every
 //! point with the same seed (common random numbers). Sampling and bootstrap draw from their own
