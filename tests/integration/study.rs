@@ -461,9 +461,39 @@ fn a_sensitivity_analysis_is_reproducible_and_ranks_parameters() {
     assert_eq!(html.matches("<rect class=\"bar\"").count(), 19 * 2 * 2);
 }
 
+/// Runs a sweep whole, then again interrupted by Ctrl-C once `watch` (under the output
+/// directory) has more than `lines` lines; checks the exit, the message and the kept work,
+/// resumes, and checks the resumed sweep.csv equals the whole one.
+fn ctrl_c_then_resume(args: &[&str], watch: &str, lines: usize, message: &str) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let whole = dir.path().join("whole");
+    netstates()
+        .args(args)
+        .arg("--out")
+        .arg(&whole)
+        .assert()
+        .success();
+    let out = dir.path().join("interrupted");
+    let output = crate::determinism::interrupt(args, &out, &out.join(watch), lines);
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains(message) && stderr.contains("--resume"),
+        "{stderr}"
+    );
+    assert!(!out.join("sweep.csv").exists(), "{stderr}");
+    netstates()
+        .args(args)
+        .arg("--out")
+        .arg(&out)
+        .arg("--resume")
+        .assert()
+        .success();
+    assert_eq!(read(&out.join("sweep.csv")), read(&whole.join("sweep.csv")));
+}
+
 #[test]
 fn ctrl_c_in_a_sweep_keeps_finished_work_and_says_how_to_resume() {
-    let dir = tempfile::tempdir().expect("tempdir");
     let args = [
         "sweep",
         SCENARIO,
@@ -477,36 +507,17 @@ fn ctrl_c_in_a_sweep_keeps_finished_work_and_says_how_to_resume() {
         "-j",
         "2",
     ];
-    let whole = dir.path().join("whole");
-    netstates()
-        .args(args)
-        .arg("--out")
-        .arg(&whole)
-        .assert()
-        .success();
-    let out = dir.path().join("interrupted");
-    let part = out.join("points/0000/runs.csv.part");
-    let output = crate::determinism::interrupt(&args, &out, &part, 3);
-    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
-    assert_eq!(output.status.code(), Some(130), "{stderr}");
-    assert!(
-        stderr.contains("interrupted in point 0") && stderr.contains("--resume"),
-        "{stderr}"
+    ctrl_c_then_resume(
+        &args,
+        "points/0000/runs.csv.part",
+        3,
+        "interrupted in point 0",
     );
-    netstates()
-        .args(args)
-        .arg("--out")
-        .arg(&out)
-        .arg("--resume")
-        .assert()
-        .success();
-    assert_eq!(read(&out.join("sweep.csv")), read(&whole.join("sweep.csv")));
 }
 
 #[test]
 fn points_played_side_by_side_resume_after_ctrl_c_to_the_same_bytes() {
     // One run a point and two threads: two points play at once, each on one thread.
-    let dir = tempfile::tempdir().expect("tempdir");
     let args = [
         "sweep",
         SCENARIO,
@@ -520,39 +531,5 @@ fn points_played_side_by_side_resume_after_ctrl_c_to_the_same_bytes() {
         "-j",
         "2",
     ];
-    let whole = dir.path().join("whole");
-    netstates()
-        .args(args)
-        .arg("--out")
-        .arg(&whole)
-        .assert()
-        .success();
-    let out = dir.path().join("interrupted");
-    let watch = out.join("points/0006/runs.csv");
-    let output = crate::determinism::interrupt(&args, &out, &watch, 1);
-    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
-    assert_eq!(output.status.code(), Some(130), "{stderr}");
-    assert!(!out.join("sweep.csv").exists(), "{stderr}");
-    netstates()
-        .args(args)
-        .arg("--out")
-        .arg(&out)
-        .arg("--resume")
-        .assert()
-        .success();
-    assert_eq!(read(&out.join("sweep.csv")), read(&whole.join("sweep.csv")));
-    let one_thread = dir.path().join("one");
-    let mut sequential = args.to_vec();
-    sequential[10] = "1";
-    netstates()
-        .args(&sequential)
-        .arg("--out")
-        .arg(&one_thread)
-        .assert()
-        .success();
-    assert_eq!(
-        read(&one_thread.join("sweep.csv")),
-        read(&whole.join("sweep.csv")),
-        "points side by side or one after another"
-    );
+    ctrl_c_then_resume(&args, "points/0006/runs.csv", 1, "interrupted in point");
 }
