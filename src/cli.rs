@@ -60,6 +60,7 @@ pub enum Command {
     /// mean, sd, p5, p50, p95) and report.html (each metric against each parameter).
     ///
     /// Example: netstates sweep scenarios/baseline.toml --set model.ambassador.stakes.observer=0..0.4:5 --set government.*.ambassador=none,observer --runs 200
+    #[command(mut_args(study_help))]
     Sweep(SweepArgs),
     /// Global sensitivity of every metric to parameters: Sobol indices or Morris effects.
     ///
@@ -70,6 +71,7 @@ pub enum Command {
     /// sensitivity.csv, points.csv and report.html.
     ///
     /// Example: netstates sensitivity scenarios/baseline.toml --param model.ambassador.stakes.observer=0..0.4 --param government.*.capacity=0.3..0.9 --samples 32 --runs 50
+    #[command(mut_args(study_help))]
     Sensitivity(SensitivityArgs),
     /// Re-run one run of a finished experiment, check its metrics against runs.csv bit for
     /// bit, and optionally write its per-round trace.
@@ -110,6 +112,18 @@ pub enum Command {
 pub struct RunArgs {
     /// The scenario file.
     pub file: PathBuf,
+    /// Override a parameter: PATH=VALUE, e.g. model.opinion.confidence=0.3 or
+    /// firm.*.lobby_share=0.01..0.02 (uniform). Repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Override>,
+    #[command(flatten)]
+    pub exec: Execution,
+}
+
+/// How `run`, `sweep` and `sensitivity` play their runs and where they keep them. The help
+/// texts are `run`'s; the study commands reword theirs with [`study_help`].
+#[derive(Debug, Args)]
+pub struct Execution {
     /// Number of runs (default: the scenario's `[experiment]` runs, else 1000).
     #[arg(long)]
     pub runs: Option<u64>,
@@ -122,10 +136,6 @@ pub struct RunArgs {
     /// Output directory (default: `results/<scenario name>/`).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Override a parameter: PATH=VALUE, e.g. model.opinion.confidence=0.3 or
-    /// firm.*.lobby_share=0.01..0.02 (uniform). Repeatable.
-    #[arg(long = "set", value_name = "PATH=VALUE")]
-    pub set: Vec<Override>,
     /// Run only shard K of N (0-based): runs [K*R/N, (K+1)*R/N). Without it, Slurm's
     /// SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT are used when both are set.
     #[arg(long, value_name = "K/N")]
@@ -133,7 +143,7 @@ pub struct RunArgs {
     /// Continue the interrupted experiment in the output directory.
     #[arg(long, conflicts_with = "force")]
     pub resume: bool,
-    /// Replace whatever experiment the output directory holds.
+    /// Replace whatever the output directory holds.
     #[arg(long)]
     pub force: bool,
     /// No progress output.
@@ -192,32 +202,36 @@ pub struct SensitivityArgs {
     pub study: StudyArgs,
 }
 
+/// The help of [`Execution`]'s arguments in `sweep` and `sensitivity`, where each point is an
+/// experiment.
+fn study_help(arg: clap::Arg) -> clap::Arg {
+    let help = match arg.get_id().as_str() {
+        "runs" => "Runs of every point (default: the scenario's `[experiment]` runs, else 1000)",
+        "seed" => "The seed of every point, and of the design's sampling (default: the scenario's)",
+        "out" => {
+            "Output directory (default: `results/<scenario name>-sweep/`, or `-sobol/` or \
+             `-morris/`)"
+        }
+        "shard" => {
+            "Play only shard K of N of the points (0-based): points [K*P/N, (K+1)*P/N), into the \
+             shared output directory; the same command without --shard then collects them. \
+             Without it, Slurm's SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT are used when \
+             both are set"
+        }
+        "resume" => {
+            "Continue the interrupted study in the output directory (finished points are kept)"
+        }
+        "force" => "Replace whatever study the output directory holds",
+        _ => return arg,
+    };
+    arg.help(help)
+}
+
 /// What `sweep` and `sensitivity` share: each point is an experiment.
 #[derive(Debug, Args)]
 pub struct StudyArgs {
-    /// Runs of every point (default: the scenario's `[experiment]` runs, else 1000).
-    #[arg(long)]
-    pub runs: Option<u64>,
-    /// The seed of every point, and of the design's sampling (default: the scenario's).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (default: every core). Results do not depend on it.
-    #[arg(short, long)]
-    pub jobs: Option<usize>,
-    /// Output directory (default: `results/<scenario name>-sweep/`, or `-sobol/` or `-morris/`).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Play only shard K of N of the points (0-based); shards share the output directory.
-    /// Then the same command without --shard collects them. Without it,
-    /// Slurm's SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT are used when both are set.
-    #[arg(long, value_name = "K/N")]
-    pub shard: Option<String>,
-    /// Continue the interrupted study in the output directory (finished points are kept).
-    #[arg(long, conflicts_with = "force")]
-    pub resume: bool,
-    /// Replace whatever study the output directory holds.
-    #[arg(long)]
-    pub force: bool,
+    #[command(flatten)]
+    pub exec: Execution,
     /// A metric to show in the terminal (repeatable; default: capture, public_gap, welfare,
     /// trust, compliance_rate). The files hold every metric.
     #[arg(long = "metric", value_name = "NAME")]
@@ -225,9 +239,6 @@ pub struct StudyArgs {
     /// Where to write the HTML report (default: report.html in the output directory).
     #[arg(long, value_name = "FILE.html")]
     pub report: Option<PathBuf>,
-    /// No progress output.
-    #[arg(short, long)]
-    pub quiet: bool,
 }
 
 /// Prints to stdout like `print!`, but a closed pipe (`netstates run ... | head`) is not an
@@ -443,15 +454,15 @@ fn interrupt_flag() -> &'static AtomicBool {
 pub fn run(args: &RunArgs, argv: &[String]) -> Result<(), Error> {
     let mut s = load(&args.file)?;
     scenario::apply_overrides(&mut s, &args.set).map_err(Error::Usage)?;
-    if let Some(runs) = args.runs {
+    if let Some(runs) = args.exec.runs {
         s.runs = checked_runs(runs)?;
     }
-    if let Some(seed) = args.seed {
+    if let Some(seed) = args.exec.seed {
         s.seed = seed;
     }
-    let jobs = jobs_or_all(args.jobs)?;
-    let (k, n) = shard(args.shard.as_deref())?;
-    let out = args.out.clone().unwrap_or_else(|| {
+    let jobs = jobs_or_all(args.exec.jobs)?;
+    let (k, n) = shard(args.exec.shard.as_deref())?;
+    let out = args.exec.out.clone().unwrap_or_else(|| {
         let base = Path::new("results").join(&s.name);
         if n == 1 {
             base
@@ -464,11 +475,11 @@ pub fn run(args: &RunArgs, argv: &[String]) -> Result<(), Error> {
         out: out.clone(),
         shard: (k, n),
         jobs,
-        resume: args.resume,
-        force: args.force,
+        resume: args.exec.resume,
+        force: args.exec.force,
         command_line: argv.to_vec(),
     };
-    let (outcome, elapsed) = with_progress(args.quiet, |progress| {
+    let (outcome, elapsed) = with_progress(args.exec.quiet, |progress| {
         results::run(&request, interrupt_flag(), progress)
     });
     let outcome = outcome?;
@@ -515,7 +526,7 @@ pub fn run(args: &RunArgs, argv: &[String]) -> Result<(), Error> {
             return Err(Error::Interrupted(format!(
                 "interrupted: {done} of {total} runs are kept in {}; to continue:\n  {}",
                 out.display(),
-                resume_command(argv, args.out.is_none().then_some(&out))
+                resume_command(argv, args.exec.out.is_none().then_some(&out))
             )));
         }
     }
@@ -888,10 +899,10 @@ fn study_scenario(
         .collect::<Result<Vec<_>, _>>()
         .map_err(Error::Usage)?;
     study::apply_fixed(&mut s, &factors).map_err(Error::Usage)?;
-    if let Some(runs) = args.runs {
+    if let Some(runs) = args.exec.runs {
         s.runs = checked_runs(runs)?;
     }
-    if let Some(seed) = args.seed {
+    if let Some(seed) = args.exec.seed {
         s.seed = seed;
     }
     Ok((s, factors))
@@ -908,9 +919,10 @@ fn play_study(
     argv: &[String],
 ) -> Result<(PathBuf, Option<Vec<Summary>>), Error> {
     plan.check(base).map_err(Error::Usage)?;
-    let jobs = jobs_or_all(args.jobs)?;
-    let (k, n) = shard(args.shard.as_deref())?;
+    let jobs = jobs_or_all(args.exec.jobs)?;
+    let (k, n) = shard(args.exec.shard.as_deref())?;
     let out = args
+        .exec
         .out
         .clone()
         .unwrap_or_else(|| Path::new("results").join(format!("{}-{dir_suffix}", base.name)));
@@ -920,11 +932,11 @@ fn play_study(
         out: out.clone(),
         shard: (k, n),
         jobs,
-        resume: args.resume,
-        force: args.force,
+        resume: args.exec.resume,
+        force: args.exec.force,
         command_line: argv.to_vec(),
     };
-    let (outcome, elapsed) = with_progress(args.quiet, |progress| {
+    let (outcome, elapsed) = with_progress(args.exec.quiet, |progress| {
         study::run(&request, interrupt_flag(), progress)
     });
     let outcome = outcome?;
@@ -964,7 +976,7 @@ fn play_study(
                 "interrupted in point {point}: {done} of {total} runs are kept in {}; to \
                  continue:\n  {}",
                 out.display(),
-                resume_command(argv, args.out.is_none().then_some(&out))
+                resume_command(argv, args.exec.out.is_none().then_some(&out))
             )))
         }
     }
@@ -1050,7 +1062,7 @@ pub fn sensitivity(args: &SensitivityArgs, argv: &[String]) -> Result<(), Error>
         Method::Sobol => 64,
         Method::Morris => 20,
     });
-    if args.method == Method::Sobol && !samples.is_power_of_two() && !args.study.quiet {
+    if args.method == Method::Sobol && !samples.is_power_of_two() && !args.study.exec.quiet {
         eprintln!(
             "note: --samples {samples} is not a power of 2; the Sobol sequence is balanced only \
              at powers of 2"
