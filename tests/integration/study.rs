@@ -127,6 +127,45 @@ fn shards_collected_equal_the_whole_sweep() {
 }
 
 #[test]
+fn shards_started_at_the_same_time_share_the_directory() {
+    // As a Slurm array starts them: every shard writes the same study.json at once.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let whole = dir.path().join("whole");
+    sweep(&whole, &[]);
+    let shared = dir.path().join("shared");
+    let children: Vec<_> = (0..6)
+        .map(|k| {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin!("netstates"))
+                .args(SWEEP)
+                .arg("--out")
+                .arg(&shared)
+                .args(["-q", "-j", "1", "--shard", &format!("{k}/6")])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+        assert!(output.status.success(), "{stderr}");
+    }
+    let leftovers: Vec<_> = fs::read_dir(&shared)
+        .expect("the study directory")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".tmp") || n.ends_with(".part"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    sweep(&shared, &[]);
+    assert_eq!(
+        read(&shared.join("sweep.csv")),
+        read(&whole.join("sweep.csv"))
+    );
+}
+
+#[test]
 fn an_interrupted_sweep_resumes_to_the_same_bytes() {
     let dir = tempfile::tempdir().expect("tempdir");
     let whole = dir.path().join("whole");
