@@ -2,8 +2,10 @@
 # Checks examples/slurm/submit.sh end to end on this one machine: installs single-node Slurm
 # from Debian's packages, starts a private Slurm cluster of this machine alone, submits a
 # sharded experiment with submit.sh, waits for its merge job, runs the same experiment in one
-# process, and compares the two: runs.csv and summary.json must be equal byte for byte.
-# Prints PASS (exit 0) or FAIL (exit 1).
+# process, and compares the two: runs.csv and summary.json must be equal byte for byte. Then
+# does the same for a sweep sharded by points as README.md in this folder shows it (an array
+# job of `sweep --shard K/4`, then the same command without --shard): its sweep.csv must equal
+# a one-process sweep's. Prints PASS (exit 0) or FAIL (exit 1).
 #
 # Usage, as root on Debian (tested on 12, bookworm), with cargo on PATH, from anywhere:
 #
@@ -257,26 +259,29 @@ merge_id=$(awk '/^merge job / { print $3 }' <<<"$submitted")
 
 merged=$results/slurm/merged
 say "waiting for merge job $merge_id to write $merged (at most ${timeout}s)"
-last=
-wait_start=$SECONDS
-while :; do
-    queue=$(squeue -h -o '%i %j %T %R' 2>/dev/null | sort || true)
-    if [[ $queue != "$last" ]]; then
-        if [[ -n $queue ]]; then
-            say "queue (job, name, state, reason or node):"
-            while IFS= read -r line; do echo "    $line"; done <<<"$queue"
-        else
-            say "queue: empty"
+# Waits until the queue is empty (or $timeout seconds), printing it whenever it changes.
+wait_for_queue() {
+    local queue last= wait_start=$SECONDS
+    while :; do
+        queue=$(squeue -h -o '%i %j %T %R' 2>/dev/null | sort || true)
+        if [[ $queue != "$last" ]]; then
+            if [[ -n $queue ]]; then
+                say "queue (job, name, state, reason or node):"
+                while IFS= read -r line; do echo "    $line"; done <<<"$queue"
+            else
+                say "queue: empty"
+            fi
+            last=$queue
         fi
-        last=$queue
-    fi
-    [[ -n $queue ]] || break
-    if ((SECONDS - wait_start > timeout)); then
-        say "timed out after ${timeout}s"
-        break
-    fi
-    sleep 1
-done
+        [[ -n $queue ]] || break
+        if ((SECONDS - wait_start > timeout)); then
+            say "timed out after ${timeout}s"
+            break
+        fi
+        sleep 1
+    done
+}
+wait_for_queue
 merge_state=$(scontrol show job "$merge_id" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | cut -d= -f2 || true)
 say "merge job $merge_id: ${merge_state:-unknown}"
 echo "----- $results/slurm/logs/merge.out"
@@ -311,5 +316,29 @@ for d in "$results"/slurm/shard-*; do echo "    shard: $d ($(wc -l <"$d/runs.csv
 if [[ -z $ok ]]; then
     fail "the merged Slurm results differ from the single-process run"
 fi
+say "experiment: $shards Slurm array tasks + merge == one process"
+
+# --- a sweep sharded by points, as examples/slurm/README.md shows it --------------------------
+sweep_out=$results/slurm-sweep
+sweep=(sweep "$scenario" --set "government.*.capacity=0.1..0.9:8" --runs 20 --seed "$seed"
+    --set scenario.rounds=12 -q)
+printf -v cmd '%q ' "$bin" "${sweep[@]}" --out "$sweep_out"
+say "sweep: 4 array tasks of points, then the same command without --shard"
+sweep_array=$(sbatch --parsable --chdir="$PWD" --array=0-3 --cpus-per-task=1 \
+    --output="$results/slurm/logs/sweep-%a.out" \
+    --wrap "$cmd --shard \$SLURM_ARRAY_TASK_ID/4 -j 1")
+sweep_array=${sweep_array%%;*}
+sbatch --parsable --chdir="$PWD" --dependency="afterok:$sweep_array" --kill-on-invalid-dep=yes \
+    --output="$results/slurm/logs/sweep-collect.out" --wrap "$cmd" >/dev/null
+wait_for_queue
+[[ -f $sweep_out/sweep.csv ]] || fail "the collecting job wrote no $sweep_out/sweep.csv"
+"$bin" "${sweep[@]}" --out "$results/sweep-single" >/dev/null
+if cmp "$sweep_out/sweep.csv" "$results/sweep-single/sweep.csv"; then
+    say "  sweep.csv: identical ($(wc -l <"$sweep_out/sweep.csv") lines)"
+else
+    fail "the sharded Slurm sweep differs from the single-process sweep"
+fi
+
 say "done in $((SECONDS - t0)) s; results kept in $results"
-echo "PASS: $shards Slurm array tasks + merge == one process ($runs runs of $scenario, seed $seed)"
+echo "PASS: $shards Slurm array tasks + merge == one process ($runs runs of $scenario, seed $seed);"
+echo "      4 array tasks of sweep points + collection == one process"
