@@ -6,8 +6,9 @@
 //! A study lives in one directory: `study.json` (the factors and every point's values) and
 //! one result directory per point under `points/`, each an ordinary experiment (`runs.csv`,
 //! `summary.json`, `manifest.json`) that `replay` and `compare` read. Points are played in
-//! order. An interrupted study keeps every finished point and the completed runs of the one
-//! under way; `--resume` continues it. `--shard K/N` plays points [K*P/N, (K+1)*P/N), so the
+//! order, several at once when a point has fewer runs than there are threads; a point's files
+//! do not depend on it. An interrupted study keeps every finished point and the completed runs
+//! of those under way; `--resume` continues it. `--shard K/N` plays points [K*P/N, (K+1)*P/N), so the
 //! shards of a cluster job share one directory, and the same command without `--shard` then
 //! finds every point done and collects them. This module runs points; what is sampled and
 //! what is computed from the points' summaries belong to `sweep` and `sensitivity`.
