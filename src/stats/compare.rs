@@ -1445,6 +1445,18 @@ mod tests {
             }
         }
 
+        /// Records a statistic and asserts it is within [`stat_ok`]'s tolerance.
+        fn stat(&mut self, what: &str, got: f64, want: f64, ctx: &str) {
+            self.see(what, got, want, ctx);
+            assert!(stat_ok(got, want), "{ctx}: {what} {got} vs {want}");
+        }
+
+        /// Records a p-value and asserts it is within [`p_ok`]'s tolerance.
+        fn p(&mut self, what: &str, got: f64, want: f64, ctx: &str) {
+            self.see(what, got, want, ctx);
+            assert!(p_ok(got, want), "{ctx}: {what} {got} vs {want}");
+        }
+
         fn print(&self, title: &str) {
             for (k, (e, ctx)) in &self.0 {
                 eprintln!("{title}: worst relative error {k}: {e:.3e} ({ctx})");
@@ -1549,22 +1561,8 @@ mod tests {
         for c in two_sample_cases() {
             let (a, b) = c.data();
             let got = ks_2samp(&a, &b);
-            worst.see("D", got.d, c.ks.stat.0, &c.name);
-            worst.see("p", got.p, c.ks.p.0, &c.name);
-            assert!(
-                stat_ok(got.d, c.ks.stat.0),
-                "{}: D {} vs {}",
-                c.name,
-                got.d,
-                c.ks.stat.0
-            );
-            assert!(
-                p_ok(got.p, c.ks.p.0),
-                "{}: p {} vs {}",
-                c.name,
-                got.p,
-                c.ks.p.0
-            );
+            worst.stat("D", got.d, c.ks.stat.0, &c.name);
+            worst.p("p", got.p, c.ks.p.0, &c.name);
         }
         worst.print("ks_2samp");
     }
@@ -1576,29 +1574,9 @@ mod tests {
             let (a, b) = c.data();
             let got = mann_whitney(&a, &b);
             let got_a12 = a12(&a, &b);
-            worst.see("U", got.u, c.mwu.stat.0, &c.name);
-            worst.see("p", got.p, c.mwu.p.0, &c.name);
-            worst.see("A12", got_a12, c.a12.0, &c.name);
-            assert!(
-                stat_ok(got.u, c.mwu.stat.0),
-                "{}: U {} vs {}",
-                c.name,
-                got.u,
-                c.mwu.stat.0
-            );
-            assert!(
-                p_ok(got.p, c.mwu.p.0),
-                "{}: p {} vs {}",
-                c.name,
-                got.p,
-                c.mwu.p.0
-            );
-            assert!(
-                stat_ok(got_a12, c.a12.0),
-                "{}: A12 {got_a12} vs {}",
-                c.name,
-                c.a12.0
-            );
+            worst.stat("U", got.u, c.mwu.stat.0, &c.name);
+            worst.p("p", got.p, c.mwu.p.0, &c.name);
+            worst.stat("A12", got_a12, c.a12.0, &c.name);
         }
         worst.print("mann_whitney/a12");
     }
@@ -1612,30 +1590,9 @@ mod tests {
             match (&c.welch, c.name.as_str()) {
                 (Some(want), _) => {
                     let got = got.unwrap_or_else(|| panic!("{}: welch None", c.name));
-                    worst.see("t", got.t, want.t.0, &c.name);
-                    worst.see("df", got.df, want.df.0, &c.name);
-                    worst.see("p", got.p, want.p.0, &c.name);
-                    assert!(
-                        stat_ok(got.t, want.t.0),
-                        "{}: t {} vs {}",
-                        c.name,
-                        got.t,
-                        want.t.0
-                    );
-                    assert!(
-                        stat_ok(got.df, want.df.0),
-                        "{}: df {} vs {}",
-                        c.name,
-                        got.df,
-                        want.df.0
-                    );
-                    assert!(
-                        p_ok(got.p, want.p.0),
-                        "{}: p {} vs {}",
-                        c.name,
-                        got.p,
-                        want.p.0
-                    );
+                    worst.stat("t", got.t, want.t.0, &c.name);
+                    worst.stat("df", got.df, want.df.0, &c.name);
+                    worst.p("p", got.p, want.p.0, &c.name);
                 }
                 // scipy: NaN. Documented choice: no difference.
                 (None, "both_constant_equal") => assert_eq!(
@@ -1660,8 +1617,7 @@ mod tests {
         for c in two_sample_cases() {
             let (a, b) = c.data();
             let got = wasserstein1(&a, &b);
-            worst.see("W1", got, c.w1.0, &c.name);
-            assert!(stat_ok(got, c.w1.0), "{}: W1 {got} vs {}", c.name, c.w1.0);
+            worst.stat("W1", got, c.w1.0, &c.name);
         }
         worst.print("wasserstein1");
     }
