@@ -1,12 +1,7 @@
 //! The `netstates` binary as a user meets it: exit statuses, files written, refusals.
 
-use assert_cmd::Command;
+use crate::netstates;
 use std::fs;
-
-fn netstates() -> Command {
-    #[allow(deprecated)]
-    Command::cargo_bin("netstates").expect("the binary is built")
-}
 
 #[test]
 fn check_accepts_the_bundled_library() {

@@ -69,14 +69,9 @@ fn golden_hash_of_a_fixed_seed_run() {
     assert_eq!(hex, GOLDEN);
 }
 
-use assert_cmd::Command;
+use crate::{netstates, netstates_into};
 use std::fs;
 use std::path::PathBuf;
-
-fn netstates() -> Command {
-    #[allow(deprecated)]
-    Command::cargo_bin("netstates").expect("the binary is built")
-}
 
 /// A small, fast scenario with every phase and uncertain parameters, for many experiments.
 const SMALL: &str = "scenarios/baseline.toml";
@@ -220,12 +215,7 @@ fn resume_after_kill_gives_the_same_bytes() {
     let args = [
         "run", SMALL, "--runs", "300", "--seed", "5", "-q", "-j", "2",
     ];
-    netstates()
-        .args(args)
-        .arg("--out")
-        .arg(&whole)
-        .assert()
-        .success();
+    netstates_into(&args, &whole).assert().success();
 
     let out = dir.path().join("killed");
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("netstates"))
@@ -249,16 +239,8 @@ fn resume_after_kill_gives_the_same_bytes() {
     fs::write(&part, &text[..text.len() - 3]).expect("cut");
 
     // Without --resume the directory is refused; with it the experiment completes.
-    netstates()
-        .args(args)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .code(2);
-    netstates()
-        .args(args)
-        .arg("--out")
-        .arg(&out)
+    netstates_into(&args, &out).assert().code(2);
+    netstates_into(&args, &out)
         .arg("--resume")
         .assert()
         .success();
@@ -322,12 +304,7 @@ fn ctrl_c_keeps_completed_runs_and_says_how_to_resume() {
     let args = [
         "run", SMALL, "--runs", "300", "--seed", "6", "-q", "-j", "2",
     ];
-    netstates()
-        .args(args)
-        .arg("--out")
-        .arg(&whole)
-        .assert()
-        .success();
+    netstates_into(&args, &whole).assert().success();
 
     let out = dir.path().join("interrupted");
     let part = out.join("runs.csv.part");
@@ -337,10 +314,7 @@ fn ctrl_c_keeps_completed_runs_and_says_how_to_resume() {
     assert!(stderr.contains("--resume"), "{stderr}");
     let kept = fs::read_to_string(&part).expect("completed runs are kept");
     assert!(kept.ends_with('\n') && kept.lines().count() > 1, "{kept}");
-    netstates()
-        .args(args)
-        .arg("--out")
-        .arg(&out)
+    netstates_into(&args, &out)
         .arg("--resume")
         .assert()
         .success();

@@ -6,12 +6,7 @@
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
-
-fn netstates() -> Command {
-    #[allow(deprecated)]
-    Command::cargo_bin("netstates").expect("the binary is built")
-}
+use crate::{netstates, netstates_into};
 
 const SCENARIO: &str = "scenarios/baseline.toml";
 
@@ -32,15 +27,23 @@ const SWEEP: [&str; 12] = [
 ];
 
 fn sweep(out: &Path, extra: &[&str]) -> String {
-    let assert = netstates()
-        .args(SWEEP)
-        .arg("--out")
-        .arg(out)
+    let assert = netstates_into(&SWEEP, out)
         .arg("-q")
         .args(extra)
         .assert()
         .success();
     String::from_utf8_lossy(&assert.get_output().stdout).to_string()
+}
+
+/// Asserts that the study in `dir` wrote the same sweep.csv as the one in `whole`.
+fn assert_same_sweep(dir: &Path, whole: &Path) {
+    assert_eq!(
+        read(&dir.join("sweep.csv")),
+        read(&whole.join("sweep.csv")),
+        "{} and {} differ",
+        dir.display(),
+        whole.display()
+    );
 }
 
 fn read(path: &Path) -> String {
@@ -120,10 +123,7 @@ fn shards_collected_equal_the_whole_sweep() {
     }
     let stdout = sweep(&sharded, &[]);
     assert!(stdout.contains("6 points already done"), "{stdout}");
-    assert_eq!(
-        read(&sharded.join("sweep.csv")),
-        read(&whole.join("sweep.csv"))
-    );
+    assert_same_sweep(&sharded, &whole);
 }
 
 #[test]
@@ -159,10 +159,7 @@ fn shards_started_at_the_same_time_share_the_directory() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     sweep(&shared, &[]);
-    assert_eq!(
-        read(&shared.join("sweep.csv")),
-        read(&whole.join("sweep.csv"))
-    );
+    assert_same_sweep(&shared, &whole);
 }
 
 #[test]
@@ -190,20 +187,14 @@ fn an_interrupted_sweep_resumes_to_the_same_bytes() {
     let unfinished = format!("{}\"finished\": null{}", &manifest[..at], &manifest[end..]);
     fs::write(point.join("manifest.json"), unfinished).expect("write manifest");
 
-    let refused = netstates()
-        .args(SWEEP)
-        .arg("--out")
-        .arg(&cut)
-        .arg("-q")
-        .assert()
-        .code(2);
+    let refused = netstates_into(&SWEEP, &cut).arg("-q").assert().code(2);
     let stderr = String::from_utf8_lossy(&refused.get_output().stderr).to_string();
     assert!(
         stderr.contains("interrupted in point 4") && stderr.contains("--resume"),
         "{stderr}"
     );
     sweep(&cut, &["--resume"]);
-    assert_eq!(read(&cut.join("sweep.csv")), read(&whole.join("sweep.csv")));
+    assert_same_sweep(&cut, &whole);
     assert_eq!(
         read(&cut.join("points/0004/runs.csv")),
         read(&whole.join("points/0004/runs.csv"))
@@ -506,12 +497,7 @@ fn a_sensitivity_analysis_is_reproducible_and_ranks_parameters() {
 fn ctrl_c_then_resume(args: &[&str], watch: &str, lines: usize, message: &str) {
     let dir = tempfile::tempdir().expect("tempdir");
     let whole = dir.path().join("whole");
-    netstates()
-        .args(args)
-        .arg("--out")
-        .arg(&whole)
-        .assert()
-        .success();
+    netstates_into(args, &whole).assert().success();
     let out = dir.path().join("interrupted");
     let output = crate::determinism::interrupt(args, &out, &out.join(watch), lines);
     let stderr = String::from_utf8_lossy(&output.stderr).to_string();
@@ -521,14 +507,11 @@ fn ctrl_c_then_resume(args: &[&str], watch: &str, lines: usize, message: &str) {
         "{stderr}"
     );
     assert!(!out.join("sweep.csv").exists(), "{stderr}");
-    netstates()
-        .args(args)
-        .arg("--out")
-        .arg(&out)
+    netstates_into(args, &out)
         .arg("--resume")
         .assert()
         .success();
-    assert_eq!(read(&out.join("sweep.csv")), read(&whole.join("sweep.csv")));
+    assert_same_sweep(&out, &whole);
 }
 
 #[test]
