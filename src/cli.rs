@@ -241,6 +241,36 @@ pub struct StudyArgs {
     pub report: Option<PathBuf>,
 }
 
+impl Execution {
+    /// Sets `--runs` and `--seed` in the scenario (after its `--set`s).
+    fn apply(&self, s: &mut Scenario) -> Result<(), Error> {
+        if let Some(runs) = self.runs {
+            s.runs = checked_runs(runs)?;
+        }
+        if let Some(seed) = self.seed {
+            s.seed = seed;
+        }
+        Ok(())
+    }
+
+    /// Threads, shard and output directory (`default_out(k, n)` without `--out`).
+    fn placement(
+        &self,
+        argv: &[String],
+        default_out: impl FnOnce(u64, u64) -> PathBuf,
+    ) -> Result<results::Placement, Error> {
+        let (k, n) = shard(self.shard.as_deref())?;
+        Ok(results::Placement {
+            out: self.out.clone().unwrap_or_else(|| default_out(k, n)),
+            shard: (k, n),
+            jobs: jobs_or_all(self.jobs)?,
+            resume: self.resume,
+            force: self.force,
+            command_line: argv.to_vec(),
+        })
+    }
+}
+
 /// Prints to stdout like `print!`, but a closed pipe (`netstates run ... | head`) is not an
 /// error worth a panic: the output is simply no longer wanted.
 macro_rules! say {
@@ -454,30 +484,19 @@ fn interrupt_flag() -> &'static AtomicBool {
 pub fn run(args: &RunArgs, argv: &[String]) -> Result<(), Error> {
     let mut s = load(&args.file)?;
     scenario::apply_overrides(&mut s, &args.set).map_err(Error::Usage)?;
-    if let Some(runs) = args.exec.runs {
-        s.runs = checked_runs(runs)?;
-    }
-    if let Some(seed) = args.exec.seed {
-        s.seed = seed;
-    }
-    let jobs = jobs_or_all(args.exec.jobs)?;
-    let (k, n) = shard(args.exec.shard.as_deref())?;
-    let out = args.exec.out.clone().unwrap_or_else(|| {
+    args.exec.apply(&mut s)?;
+    let place = args.exec.placement(argv, |k, n| {
         let base = Path::new("results").join(&s.name);
         if n == 1 {
             base
         } else {
             base.join(format!("shard-{k}-of-{n}"))
         }
-    });
+    })?;
+    let (out, jobs, (k, n)) = (place.out.clone(), place.jobs, place.shard);
     let request = results::Request {
         scenario: &s,
-        out: out.clone(),
-        shard: (k, n),
-        jobs,
-        resume: args.exec.resume,
-        force: args.exec.force,
-        command_line: argv.to_vec(),
+        place,
     };
     let (outcome, elapsed) = with_progress(args.exec.quiet, |progress| {
         results::run(&request, interrupt_flag(), progress)
@@ -899,12 +918,7 @@ fn study_scenario(
         .collect::<Result<Vec<_>, _>>()
         .map_err(Error::Usage)?;
     study::apply_fixed(&mut s, &factors).map_err(Error::Usage)?;
-    if let Some(runs) = args.exec.runs {
-        s.runs = checked_runs(runs)?;
-    }
-    if let Some(seed) = args.exec.seed {
-        s.seed = seed;
-    }
+    args.exec.apply(&mut s)?;
     Ok((s, factors))
 }
 
@@ -919,23 +933,11 @@ fn play_study(
     argv: &[String],
 ) -> Result<(PathBuf, Option<Vec<Summary>>), Error> {
     plan.check(base).map_err(Error::Usage)?;
-    let jobs = jobs_or_all(args.exec.jobs)?;
-    let (k, n) = shard(args.exec.shard.as_deref())?;
-    let out = args
-        .exec
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("results").join(format!("{}-{dir_suffix}", base.name)));
-    let request = study::Request {
-        plan,
-        base,
-        out: out.clone(),
-        shard: (k, n),
-        jobs,
-        resume: args.exec.resume,
-        force: args.exec.force,
-        command_line: argv.to_vec(),
-    };
+    let place = args.exec.placement(argv, |_, _| {
+        Path::new("results").join(format!("{}-{dir_suffix}", base.name))
+    })?;
+    let (out, jobs, (k, n)) = (place.out.clone(), place.jobs, place.shard);
+    let request = study::Request { plan, base, place };
     let (outcome, elapsed) = with_progress(args.exec.quiet, |progress| {
         study::run(&request, interrupt_flag(), progress)
     });

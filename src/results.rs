@@ -151,17 +151,25 @@ pub fn shard_range(k: u64, n: u64, runs: u64) -> Range<u64> {
     at(k)..at(k + 1)
 }
 
-/// One experiment to run into a directory.
+/// Where and how a command plays its runs; an experiment's and a study's alike.
 #[derive(Debug, Clone)]
-pub struct Request<'s> {
-    pub scenario: &'s Scenario,
+pub struct Placement {
     pub out: PathBuf,
-    /// (index, count), 0-based: this directory holds shard `index` of `count`.
+    /// (index, count), 0-based: play shard `index` of `count` (of the runs, or of a study's
+    /// points).
     pub shard: (u64, u64),
     pub jobs: usize,
     pub resume: bool,
     pub force: bool,
+    /// Recorded in the manifest.
     pub command_line: Vec<String>,
+}
+
+/// One experiment to run into a directory.
+#[derive(Debug, Clone)]
+pub struct Request<'s> {
+    pub scenario: &'s Scenario,
+    pub place: Placement,
 }
 
 /// How a run into a directory ended.
@@ -188,7 +196,7 @@ fn read_summary(dir: &Path) -> Result<Summary, ResultsError> {
     serde_json::from_str(&text).map_err(|e| io_err("parse", &path, e))
 }
 
-/// Runs an experiment (or a shard of it) into `req.out`: fresh, resumed, or not at all when
+/// Runs an experiment (or a shard of it) into `req.place.out`: fresh, resumed, or not at all when
 /// the directory already holds it. `progress(done, total)` is called after each block; `stop`
 /// ends the experiment early, keeping every completed run.
 pub fn run(
@@ -197,7 +205,7 @@ pub fn run(
     mut progress: impl FnMut(u64, u64),
 ) -> Result<Outcome, ResultsError> {
     let s = req.scenario;
-    let (k, n) = req.shard;
+    let (k, n) = req.place.shard;
     let range = shard_range(k, n, s.runs);
     let shard = Shard {
         index: k,
@@ -205,7 +213,7 @@ pub fn run(
         first_run: range.start,
         end_run: range.end,
     };
-    let dir = &req.out;
+    let dir = &req.place.out;
     let refuse = |what: &str| Err(ResultsError::Refused(format!("{} {what}", dir.display())));
     let names = metrics::names(s);
     let counts = metrics::is_count(s);
@@ -218,7 +226,7 @@ pub fn run(
     let mut started = files::now_rfc3339();
     let mut kept: Option<Rows> = None;
     match status(dir)? {
-        _ if req.force => {
+        _ if req.place.force => {
             for name in [MANIFEST, SUMMARY, RUNS] {
                 let _ = fs::remove_file(dir.join(name));
             }
@@ -235,7 +243,7 @@ pub fn run(
                  or shard; choose another --out, or pass --force to replace it",
             );
         }
-        Status::Interrupted(m) if !req.resume => {
+        Status::Interrupted(m) if !req.place.resume => {
             let _ = m;
             return refuse(
                 "holds an interrupted experiment; pass --resume to continue it, or --force to \
@@ -265,7 +273,7 @@ pub fn run(
             };
             kept = Some(rows);
         }
-        Status::Empty if req.resume => {
+        Status::Empty if req.place.resume => {
             return refuse("holds no interrupted experiment to resume");
         }
         Status::Empty => {}
@@ -295,7 +303,7 @@ pub fn run(
         runs: s.runs,
         shard,
         seed_rule: files::SEED_RULE.to_string(),
-        command_line: req.command_line.clone(),
+        command_line: req.place.command_line.clone(),
         started,
         finished: None,
         scenario: s.clone(),
@@ -334,7 +342,7 @@ pub fn run(
         scenario: s,
         seed: s.seed,
         runs: resumed_from..range.end,
-        jobs: req.jobs,
+        jobs: req.place.jobs,
     };
     let mut line = String::new();
     let finished_all = experiment::execute(&plan, stop, |block| {

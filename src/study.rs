@@ -23,7 +23,7 @@ use std::sync::{Mutex, PoisonError};
 use serde::{Deserialize, Serialize};
 
 use crate::report::files::{self, Summary};
-use crate::results::{self, Outcome, ResultsError, Status};
+use crate::results::{self, Outcome, Placement, ResultsError, Status};
 use crate::scenario::{self, Level, Override, Scenario, paths, raw::SetValue};
 
 /// One value a point gives a parameter: a number, or an ambassador level.
@@ -283,13 +283,8 @@ pub fn point_dir(out: &Path, i: usize, points: usize) -> PathBuf {
 pub struct Request<'a> {
     pub plan: &'a Plan,
     pub base: &'a Scenario,
-    pub out: PathBuf,
-    /// (index, count): play shard `index` of `count` of the points.
-    pub shard: (u64, u64),
-    pub jobs: usize,
-    pub resume: bool,
-    pub force: bool,
-    pub command_line: Vec<String>,
+    /// Its shard is of the points.
+    pub place: Placement,
 }
 
 /// How a study ended.
@@ -322,7 +317,7 @@ pub fn read_study(out: &Path) -> Result<Option<StudyFile>, ResultsError> {
         .map_err(|e| io_err("parse", &path, e))
 }
 
-/// Plays a study's points (or one shard's) into `req.out`, in point order, several at once when
+/// Plays a study's points (or one shard's) into `req.place.out`, in point order, several at once when
 /// a point has fewer runs than there are threads. `progress(done, total)` counts runs over the
 /// points this call plays; `stop` ends the study after the runs under way.
 pub fn run(
@@ -330,7 +325,7 @@ pub fn run(
     stop: &AtomicBool,
     progress: impl FnMut(u64, u64) + Send,
 ) -> Result<StudyOutcome, ResultsError> {
-    let out = &req.out;
+    let out = &req.place.out;
     let plan = req.plan;
     let refuse = |what: &str| Err(ResultsError::Refused(format!("{} {what}", out.display())));
     if out.join(results::MANIFEST).exists() {
@@ -339,7 +334,7 @@ pub fn run(
     let existing = read_study(out)?;
     match &existing {
         Some(file) if file.plan == *plan => {}
-        Some(_) if req.force => {
+        Some(_) if req.place.force => {
             let points = out.join(POINTS);
             if points.exists() {
                 fs::remove_dir_all(&points).map_err(|e| io_err("remove", &points, e))?;
@@ -361,7 +356,7 @@ pub fn run(
     let file = StudyFile {
         netstates_version: env!("CARGO_PKG_VERSION").to_string(),
         plan: plan.clone(),
-        command_line: req.command_line.clone(),
+        command_line: req.place.command_line.clone(),
         started,
     };
     let json = serde_json::to_string_pretty(&file).map_err(|e| io_err("encode", out, e))? + "\n";
@@ -370,7 +365,7 @@ pub fn run(
         .map_err(|e| io_err("write", &study_path, e))?;
 
     let n = plan.points.len();
-    let (k, count) = req.shard;
+    let (k, count) = req.place.shard;
     let range = results::shard_range(k, count, n as u64);
     let range = range.start as usize..range.end as usize;
     let dirs: Vec<PathBuf> = range.clone().map(|i| point_dir(out, i, n)).collect();
@@ -378,8 +373,8 @@ pub fn run(
         .iter()
         .map(|d| results::status(d))
         .collect::<Result<Vec<_>, _>>()?;
-    if !req.resume
-        && !req.force
+    if !req.place.resume
+        && !req.place.force
         && let Some(at) = statuses
             .iter()
             .position(|s| matches!(s, Status::Interrupted(_)))
@@ -399,8 +394,9 @@ pub fn run(
         .count();
     // With fewer runs per point than threads, several points play at once, each on a share
     // of the threads, so no core idles; a point's files do not depend on how it was played.
-    let concurrent = (req.jobs / (runs as usize).clamp(1, req.jobs)).clamp(1, range.len().max(1));
-    let point_jobs = (req.jobs / concurrent).max(1);
+    let concurrent =
+        (req.place.jobs / (runs as usize).clamp(1, req.place.jobs)).clamp(1, range.len().max(1));
+    let point_jobs = (req.place.jobs / concurrent).max(1);
     let next = AtomicUsize::new(0);
     let halt = AtomicBool::new(false);
     let done = Mutex::new((vec![0u64; range.len()], progress));
@@ -411,12 +407,13 @@ pub fn run(
         let scenario = plan.scenario(req.base, i).map_err(ResultsError::Refused)?;
         let point = results::Request {
             scenario: &scenario,
-            out: dirs[k].clone(),
-            shard: (0, 1),
-            jobs: point_jobs,
-            resume: matches!(statuses[k], Status::Interrupted(_)),
-            force: req.force,
-            command_line: req.command_line.clone(),
+            place: Placement {
+                out: dirs[k].clone(),
+                shard: (0, 1),
+                jobs: point_jobs,
+                resume: matches!(statuses[k], Status::Interrupted(_)),
+                ..req.place.clone()
+            },
         };
         results::run(&point, stop, |runs_done, _| {
             let mut guard = done.lock().unwrap_or_else(PoisonError::into_inner);
