@@ -14,8 +14,8 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use netstates::engine;
-use netstates::experiment::{Plan, execute};
+use netstates::run;
+use netstates::run::{Plan, Pool, execute};
 use netstates::scenario::{self, Scenario};
 
 const SEED: u64 = 20221109;
@@ -27,7 +27,7 @@ fn reference() -> Scenario {
 
 fn one_run(c: &mut Criterion) {
     let s = reference();
-    let draws = engine::count_draws(&s, SEED, 0);
+    let draws = run::count_draws(&s, SEED, 0);
     eprintln!(
         "a run of the reference draws {} 32-bit and {} 64-bit words",
         draws.words32, draws.words64
@@ -37,12 +37,12 @@ fn one_run(c: &mut Criterion) {
     let mut out = Vec::new();
     group.bench_function("one run", |b| {
         b.iter(|| {
-            engine::run_into(black_box(&s), SEED, 0, &mut out).expect("finite metrics");
+            run::run_into(black_box(&s), SEED, 0, &mut out).expect("finite metrics");
             black_box(&out);
         })
     });
     group.bench_function("draws only", |b| {
-        b.iter(|| black_box(engine::draw_only(SEED, 0, black_box(draws))))
+        b.iter(|| black_box(run::draw_only(SEED, 0, black_box(draws))))
     });
     group.finish();
 }
@@ -54,17 +54,17 @@ fn experiment(c: &mut Criterion) {
     group.sample_size(10);
     group.throughput(Throughput::Elements(runs));
     for jobs in [1, 2] {
+        let pool = Pool::new(jobs).expect("threads start");
         group.bench_function(format!("jobs={jobs}"), |b| {
             b.iter(|| {
                 let plan = Plan {
                     scenario: &s,
                     seed: SEED,
                     runs: 0..runs,
-                    jobs,
                 };
                 let stop = AtomicBool::new(false);
                 let mut sum = 0.0;
-                execute(&plan, &stop, |block| {
+                execute(&plan, &pool, &stop, |block| {
                     sum += block.values[0];
                     Ok(())
                 })

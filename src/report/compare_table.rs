@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::compare::{Comparison, MetricComparison, effect_size, stars};
+use crate::analysis::comparison::{Comparison, MetricComparison, effect_size, stars};
 use crate::report::table::format_sig;
 
 /// A p-value in few characters: `0.0312`, `3.1e-05`, `<1e-300` for an underflow to 0.
@@ -142,57 +142,5 @@ fn truncate(s: &str, n: usize) -> String {
         s.to_string()
     } else {
         s.chars().take(n - 1).chain(std::iter::once('…')).collect()
-    }
-}
-
-/// Every statistic of every pair as CSV, one row per (scenario, metric).
-pub fn csv(c: &Comparison) -> String {
-    let mut out = String::from(
-        "baseline,scenario,paired,metric,constant,baseline_mean,baseline_lo,baseline_hi,\
-         other_mean,other_lo,other_hi,difference,difference_lo,difference_hi,ks_d,ks_p,\
-         mann_whitney_u,mann_whitney_p,a12,welch_p,wasserstein,p_adjusted\n",
-    );
-    let base = &c.samples[0].label;
-    for pair in &c.pairs {
-        let other = &c.samples[pair.other].label;
-        for m in &pair.metrics {
-            let welch = m.welch_p.map_or(String::new(), |p| p.to_string());
-            let _ = writeln!(
-                out,
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-                csv_field(base),
-                csv_field(other),
-                pair.paired,
-                m.metric,
-                m.constant,
-                m.baseline.value,
-                m.baseline.lo,
-                m.baseline.hi,
-                m.other.value,
-                m.other.lo,
-                m.other.hi,
-                m.difference.value,
-                m.difference.lo,
-                m.difference.hi,
-                m.ks_d,
-                m.ks_p,
-                m.mann_whitney_u,
-                m.mann_whitney_p,
-                m.a12,
-                welch,
-                m.wasserstein,
-                m.p_adjusted
-            );
-        }
-    }
-    out
-}
-
-/// A CSV field, quoted when it holds a comma, quote or newline.
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
     }
 }

@@ -14,7 +14,9 @@
 
 use std::fmt::Write;
 
-use crate::compare::{Comparison, Estimate, MetricComparison, PairComparison, Sample, stars};
+use crate::analysis::comparison::{
+    Comparison, Estimate, MetricComparison, PairComparison, Sample, stars,
+};
 use crate::report::svg::{self, PALETTE, Rect, Scale, axes, esc, nice_step, tick_label};
 use crate::report::table::format_sig;
 
@@ -272,7 +274,7 @@ fn summary_row(m: &MetricComparison, figure: Option<usize>) -> String {
             estimate(&m.other, false),
             estimate(&m.difference, true),
             num(m.a12),
-            crate::compare::effect_size(m.a12),
+            crate::analysis::comparison::effect_size(m.a12),
             num(m.ks_d),
             num(m.wasserstein),
             m.welch_p.map_or("n/a".to_string(), pvalue),
@@ -755,7 +757,7 @@ pub(crate) mod checks {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compare::Estimate;
+    use crate::analysis::comparison::Estimate;
 
     const LABELS: [&str; 3] = ["baseline", "equal <&> \"stakes\"", "watchdog's"];
     const METRICS: [&str; 4] = ["capture", "welfare", "violations", "antitrust_cases"];

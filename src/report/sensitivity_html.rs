@@ -7,13 +7,13 @@
 
 use std::fmt::Write;
 
+use crate::analysis::sensitivity::sobol::Pair;
+use crate::analysis::sensitivity::{Analysis, Method};
 use crate::report::html::page_start;
 use crate::report::svg::{PALETTE, Rect, Scale, axes, esc, ticks};
 use crate::report::table::format_sig;
 use crate::scenario::Scenario;
-use crate::sensitivity::sobol::Pair;
-use crate::sensitivity::{Analysis, Method};
-use crate::study::Plan;
+use crate::store::study::Plan;
 
 const FIG_W: f64 = 960.0;
 const MARGIN_LEFT: f64 = 250.0;
@@ -263,9 +263,9 @@ fn numbers(params: &[String], analyses: &[(String, Analysis)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::sensitivity::{morris, sobol};
     use crate::report::html::checks::assert_self_contained;
-    use crate::sensitivity::{morris, sobol};
-    use crate::study::Setting;
+    use crate::store::study::Setting;
 
     #[test]
     fn bars_and_whiskers_for_every_parameter_and_metric() {

@@ -12,12 +12,12 @@
 use std::fmt::Write;
 
 use crate::model::metrics;
-use crate::report::files::Summary;
 use crate::report::html::page_start;
 use crate::report::svg::{PALETTE, Rect, Scale, axes, esc, ticks};
 use crate::report::table::format_sig;
 use crate::scenario::Scenario;
-use crate::study::{Plan, Setting};
+use crate::store::study::{Plan, Setting};
+use crate::store::summary::Summary;
 
 /// Width of a figure, in SVG units.
 const FIG_W: f64 = 960.0;

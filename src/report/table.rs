@@ -1,11 +1,11 @@
 //! Plain-text summary table of an experiment, for the terminal.
 //!
 //! [`summary_table`] renders one row per metric from the
-//! [`MetricSummary`] values computed by [`crate::stats::summary`];
+//! [`MetricSummary`] values of `summary.json`;
 //! [`format_sig`] is the compact significant-digit number format it uses.
 //! This module only builds strings: it does no I/O.
 
-use crate::stats::summary::{MetricSummary, sparkline};
+use crate::store::summary::{Histogram, MetricSummary};
 
 /// Significant digits of the numbers in [`summary_table`].
 const SIG_DIGITS: usize = 4;
@@ -188,10 +188,37 @@ fn format_integer(v: f64) -> String {
     }
 }
 
+/// Renders a histogram as one character per bin (so `HISTOGRAM_BINS`
+/// characters for a histogram of `summary.json`), chosen from the nine
+/// levels `' ▁▂▃▄▅▆▇█'`.
+///
+/// With `m` the largest count, a bin of count `c` gets level
+/// `round(8 * c / m)` (half away from zero, integer arithmetic), raised to
+/// at least 1 when `c > 0`: an empty bin is `' '`, any non-empty bin is at
+/// least `'▁'`, and the largest bin is `'█'`. This is the classic
+/// "sparkline" of Tufte, "Beautiful Evidence" (2006), drawn with the Unicode
+/// block elements U+2581..U+2588. All-zero counts give all spaces.
+pub fn sparkline(h: &Histogram) -> String {
+    const LEVELS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let m = u128::from(h.counts.iter().copied().max().unwrap_or(0));
+    h.counts
+        .iter()
+        .map(|&c| {
+            if c == 0 || m == 0 {
+                return LEVELS[0];
+            }
+            let c = u128::from(c);
+            let level = ((8 * c + m / 2) / m).clamp(1, 8);
+            // `level` is in 1..=8 by the clamp, so the index is in bounds.
+            LEVELS[level as usize]
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::summary::summarize;
+    use crate::store::summary::{HISTOGRAM_BINS, summarize};
 
     #[test]
     fn format_sig_examples_from_the_spec() {
@@ -392,5 +419,28 @@ mod tests {
         assert_eq!(t.lines().count(), 3);
         assert!(t.ends_with('\n'));
         assert!(t.lines().all(|l| l == l.trim_end()));
+    }
+
+    #[test]
+    fn sparkline_levels() {
+        let h = |counts: Vec<u64>| Histogram {
+            lo: 0.0,
+            hi: 1.0,
+            counts,
+        };
+        assert_eq!(
+            sparkline(&h(vec![0, 1, 2, 3, 4, 5, 6, 7, 8, 1000])),
+            " ▁▁▁▁▁▁▁▁█"
+        );
+        assert_eq!(
+            sparkline(&h(vec![0, 1, 2, 3, 4, 5, 6, 7, 8, 0])),
+            " ▁▂▃▄▅▆▇█ "
+        );
+        assert_eq!(sparkline(&h(vec![0; 10])), "          ");
+        assert_eq!(sparkline(&h(vec![u64::MAX, 1])), "█▁");
+        assert_eq!(sparkline(&h(vec![])), "");
+        let s = summarize(&[2.0, 2.0, 2.0, 5.0, 5.0, 1.0, 1.0, 1.0, 1.0, 9.0]);
+        assert_eq!(sparkline(&s.histogram).chars().count(), HISTOGRAM_BINS);
+        assert_eq!(sparkline(&s.histogram), "█▆   ▄   ▂");
     }
 }

@@ -134,12 +134,37 @@ fn plain_words(message: &str, snippet: &str) -> String {
     message.to_string()
 }
 
-/// Applies `--set` overrides to a resolved scenario and checks the result as a file would be
-/// checked: ranges, the rules that involve several keys, and event rounds.
-pub fn apply_overrides(s: &mut Scenario, overrides: &[Override]) -> Result<(), String> {
+/// An override that cannot be applied to a scenario.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum OverrideError {
+    /// A path that names nothing settable, or a value it cannot take.
+    #[error("{path}={value}: {reason}")]
+    Value {
+        path: String,
+        value: String,
+        reason: String,
+    },
+    /// `scenario.rounds` set below the round of an event.
+    #[error("an event is set for round {round}, after the last round {rounds}")]
+    EventAfterEnd { round: u32, rounds: u32 },
+    /// The overrides break a rule that involves several keys.
+    #[error("{0}")]
+    Rule(String),
+    /// The overrides make an event break such a rule.
+    #[error("the event of round {round}: {rule}")]
+    EventRule { round: u32, rule: String },
+}
+
+/// Applies overrides (`--set`, a study's point) to a resolved scenario and checks the result
+/// as a file would be checked: ranges, the rules that involve several keys, and event rounds.
+pub fn apply_overrides(s: &mut Scenario, overrides: &[Override]) -> Result<(), OverrideError> {
     for o in overrides {
-        let whole = |e: String| format!("--set {}={}: {e}", o.path, o.value);
-        let int = |lo: u64, hi: u64| -> Result<u64, String> {
+        let whole = |reason: String| OverrideError::Value {
+            path: o.path.clone(),
+            value: o.value.clone(),
+            reason,
+        };
+        let int = |lo: u64, hi: u64| -> Result<u64, OverrideError> {
             match o.value.parse::<u64>() {
                 Ok(v) if (lo..=hi).contains(&v) => Ok(v),
                 _ => Err(whole(format!(
@@ -159,24 +184,24 @@ pub fn apply_overrides(s: &mut Scenario, overrides: &[Override]) -> Result<(), S
         }
     }
     if let Some(e) = s.events.iter().find(|e| e.round > s.rounds) {
-        return Err(format!(
-            "an event is set for round {}, after the last round {}",
-            e.round, s.rounds
-        ));
+        return Err(OverrideError::EventAfterEnd {
+            round: e.round,
+            rounds: s.rounds,
+        });
     }
     let mut probe = s.clone();
     if let Some(msg) = stakes_rule(&probe).or_else(|| shares_rule(&probe)) {
-        return Err(format!("after --set: {msg}"));
+        return Err(OverrideError::Rule(msg));
     }
     for e in &s.events {
         for op in &e.sets {
             paths::apply(&mut probe, &op.target, &op.value);
         }
-        if let Some(msg) = stakes_rule(&probe).or_else(|| shares_rule(&probe)) {
-            return Err(format!(
-                "after --set, the event of round {}: {msg}",
-                e.round
-            ));
+        if let Some(rule) = stakes_rule(&probe).or_else(|| shares_rule(&probe)) {
+            return Err(OverrideError::EventRule {
+                round: e.round,
+                rule,
+            });
         }
     }
     Ok(())

@@ -17,7 +17,7 @@ pub use keys::{
     FirmKey, FirmValues, GovernmentKey, GovernmentValues, Level, ModelKey, ModelValues, NgoKey,
     NgoValues, Range,
 };
-pub use load::{apply_overrides, load, load_str};
+pub use load::{OverrideError, apply_overrides, load, load_str};
 pub use paths::{Override, SetOp, Target};
 pub use raw::Param;
 

@@ -5,8 +5,8 @@
 
 use std::path::Path;
 
-use netstates::engine;
-use netstates::experiment::{Plan, execute};
+use netstates::run;
+use netstates::run::{Plan, Pool, execute};
 use netstates::scenario;
 use sha2::{Digest, Sha256};
 
@@ -16,11 +16,11 @@ fn metrics_of(jobs: usize, runs: u64) -> Vec<u64> {
         scenario: &s,
         seed: 7,
         runs: 0..runs,
-        jobs,
     };
+    let pool = Pool::new(jobs).expect("threads start");
     let mut bits = Vec::new();
     let stop = std::sync::atomic::AtomicBool::new(false);
-    execute(&plan, &stop, |block| {
+    execute(&plan, &pool, &stop, |block| {
         bits.extend(block.values.iter().map(|x| x.to_bits()));
         Ok(())
     })
@@ -38,10 +38,10 @@ fn thread_count_does_not_change_any_bit() {
 #[test]
 fn a_run_is_a_function_of_seed_and_index_only() {
     let s = scenario::load(Path::new("scenarios/baseline.toml")).expect("baseline loads");
-    let a = engine::run(&s, 11, 5).expect("run");
-    let b = engine::run(&s, 11, 5).expect("run");
-    let other_run = engine::run(&s, 11, 6).expect("run");
-    let other_seed = engine::run(&s, 12, 5).expect("run");
+    let a = run::run(&s, 11, 5).expect("run");
+    let b = run::run(&s, 11, 5).expect("run");
+    let other_run = run::run(&s, 11, 6).expect("run");
+    let other_seed = run::run(&s, 12, 5).expect("run");
     assert_eq!(a, b);
     assert_ne!(a, other_run);
     assert_ne!(a, other_seed);
@@ -57,7 +57,7 @@ fn golden_hash_of_a_fixed_seed_run() {
     let s = scenario::load(Path::new("scenarios/baseline.toml")).expect("baseline loads");
     let mut hasher = Sha256::new();
     for run in 0..4 {
-        for x in engine::run(&s, 20221109, run).expect("run") {
+        for x in run::run(&s, 20221109, run).expect("run") {
             hasher.update(x.to_bits().to_le_bytes());
         }
     }

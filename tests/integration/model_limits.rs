@@ -5,9 +5,9 @@
 //! also hold the schema of MODEL.md section 1. Tolerances are stated, with their reason, next
 //! to each assertion. Seeds are fixed: a test that passes passes every time.
 
-use netstates::engine;
 use netstates::model::World;
 use netstates::model::metrics;
+use netstates::run;
 use netstates::scenario::{Scenario, load_str};
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
@@ -141,7 +141,7 @@ schedule = ["decision"]
 fn limit1_mean_voter_policy_equals_mean_opinion_after_one_round() {
     let s = load(MEAN_VOTER);
     for run in 0..20 {
-        let mut rng = engine::stream(11, run);
+        let mut rng = run::streams::run(11, run);
         let mut world = World::new(&s, &mut rng);
         // Three rounds: the first reaches ō, later ones stay (only decision runs, so ō is fixed).
         for round in 1..=3 {
@@ -198,7 +198,7 @@ schedule = ["decision"]
     let cols = [column(&s, "policy_a"), column(&s, "policy_b")];
     let mut values = [Vec::with_capacity(RUNS), Vec::with_capacity(RUNS)];
     for run in 0..RUNS as u64 {
-        let m = engine::run(&s, 20_221_109, run).expect("finite metrics");
+        let m = run::run(&s, 20_221_109, run).expect("finite metrics");
         for (v, &c) in values.iter_mut().zip(&cols) {
             v.push(m[c]);
         }
@@ -283,7 +283,7 @@ interactions = 2.0
 "#,
     );
     for seed in [1u64, 2, 3] {
-        let mut rng = engine::stream(seed, 0);
+        let mut rng = run::streams::run(seed, 0);
         let mut world = World::new(&s, &mut rng);
         let start = own_means(&world);
         let start_polarization = metric(&mut world, "polarization");
@@ -338,7 +338,7 @@ convergence = 0.5
 /// they hold the same citizens (same sizes) at the same places. Returns the clusters and the
 /// initial mean opinion.
 fn settled_clusters(s: &Scenario, seed: u64, rounds: u32) -> (Vec<Cluster>, f64) {
-    let mut rng = engine::stream(seed, 0);
+    let mut rng = run::streams::run(seed, 0);
     let mut world = World::new(s, &mut rng);
     let start_mean = own_means(&world)[0];
     for _ in 0..rounds {
@@ -503,7 +503,7 @@ schedule = ["coregulation", "decision"]
 #[test]
 fn limit4_equal_stakes_policy_is_halfway_between_government_and_firms() {
     let s = load(EQUAL_STAKES);
-    let mut rng = engine::stream(4, 0);
+    let mut rng = run::streams::run(4, 0);
     let mut world = World::new(&s, &mut rng);
     let k = world.k;
     // ȳ on a, revenue-weighted: (1 * 0.1 + 3 * 0.3) / 4 = 0.25 (the unweighted mean is 0.2).
@@ -594,7 +594,7 @@ schedule = ["lobbying", "decision"]
 fn limit5_full_capture_policy_goes_to_the_firm_ideal_and_stays() {
     let s = capture_scenario(true);
     for run in 0..5 {
-        let mut rng = engine::stream(5, run);
+        let mut rng = run::streams::run(5, run);
         let mut world = World::new(&s, &mut rng);
         let ideal = [world.firm_ideal[0], world.firm_ideal[1]];
         for round in 1..=s.rounds {
@@ -622,7 +622,7 @@ fn limit5_full_capture_policy_goes_to_the_firm_ideal_and_stays() {
 fn limit5_without_firms_policy_is_the_government_position() {
     let s = capture_scenario(false);
     for run in 0..5 {
-        let mut rng = engine::stream(5, run);
+        let mut rng = run::streams::run(5, run);
         let mut world = World::new(&s, &mut rng);
         let means = own_means(&world);
         for round in 1..=3 {
@@ -701,7 +701,7 @@ watchdog_share = 1.0
 
 /// Plays a whole run and returns (checks, compliances, violations, compliance_rate metric).
 fn play_compliance(s: &Scenario, seed: u64, run: u64) -> (u64, u64, u64, f64) {
-    let mut rng = engine::stream(seed, run);
+    let mut rng = run::streams::run(seed, run);
     let mut world = World::new(s, &mut rng);
     for _ in 0..s.rounds {
         world.play_round(&mut rng);
@@ -858,21 +858,21 @@ volatility = 0.0
     let s = antitrust_scenario(3, ten, 2500.0, r#"["market"]"#);
     let (cases, hhi) = (column(&s, "antitrust_cases"), column(&s, "hhi"));
     for run in 0..200 {
-        let m = engine::run(&s, 7, run).expect("finite");
+        let m = run::run(&s, 7, run).expect("finite");
         assert_eq!(m[cases], 0.0, "run {run}");
         assert!((m[hhi] - 1000.0).abs() < 1e-9);
     }
     // Just below the threshold (HHI 1000 < 1000.5): still no case.
     let s = antitrust_scenario(3, ten, 1000.5, r#"["market"]"#);
     for run in 0..50 {
-        assert_eq!(engine::run(&s, 7, run).expect("finite")[cases], 0.0);
+        assert_eq!(run::run(&s, 7, run).expect("finite")[cases], 0.0);
     }
     // Just above (HHI 1000 >= 999.5), the same market gets cases: rate 1 x c_eff 1 x p 1 = 1,
     // each hitting the largest firm, the first in file order on ties (so f-1 first).
     let s = antitrust_scenario(3, ten, 999.5, r#"["market"]"#);
     let expected = predicted_cases(vec![10.0; 10], 3, 999.5, 0.2, s.rounds);
     assert_eq!(expected[0].1[0], 8.0);
-    let mut rng = engine::stream(7, 0);
+    let mut rng = run::streams::run(7, 0);
     let mut world = World::new(&s, &mut rng);
     for (cases, revs) in &expected {
         world.play_round(&mut rng);
@@ -901,7 +901,7 @@ ideal = { competition = 0.0 }
             "compliance", "market", "diffusion", "trust"]"#,
     );
     for run in 0..20 {
-        let mut rng = engine::stream(7, run);
+        let mut rng = run::streams::run(7, run);
         let mut world = World::new(&s, &mut rng);
         for round in 1..=s.rounds {
             world.play_round(&mut rng);
@@ -971,7 +971,7 @@ volatility = 0.0
         let expected = predicted_cases(revenues.clone(), governments, 2500.0, 0.2, s.rounds);
         assert_eq!(expected.last().unwrap().0, 13);
         for run in 0..5 {
-            let mut rng = engine::stream(77, run);
+            let mut rng = run::streams::run(77, run);
             let mut world = World::new(&s, &mut rng);
             assert!((world.hhi() - own_hhi(&revenues)).abs() < 1e-9);
             assert!(world.hhi() > 8700.0);
@@ -1091,7 +1091,7 @@ proptest! {
         let govs: Vec<(u32, f64, f64)> =
             governments.iter().map(|&(c, (lo, hi))| (c, lo, hi)).collect();
         let s = load(&opinion_only_toml(&govs, issues, confidence, convergence, interactions, rounds));
-        let mut rng = engine::stream(seed, 0);
+        let mut rng = run::streams::run(seed, 0);
         let mut world = World::new(&s, &mut rng);
         let start = own_means(&world);
         for _ in 0..rounds {
@@ -1127,7 +1127,7 @@ proptest! {
         }
         t += "[model]\nschedule = [\"decision\"]\n";
         let s = load(&t);
-        let mut rng = engine::stream(seed, 0);
+        let mut rng = run::streams::run(seed, 0);
         let mut world = World::new(&s, &mut rng);
         world.play_round(&mut rng);
         for (p, o) in world.policy.iter().zip(own_means(&world)) {
@@ -1156,7 +1156,7 @@ proptest! {
         t += "[model]\nschedule = [\"coregulation\", \"decision\"]\n";
         let s = load(&t);
         let ybar = firms.iter().map(|(y, r)| y * r).sum::<f64>() / firms.iter().map(|(_, r)| r).sum::<f64>();
-        let mut rng = engine::stream(seed, 0);
+        let mut rng = run::streams::run(seed, 0);
         let mut world = World::new(&s, &mut rng);
         for _ in 0..s.rounds {
             world.play_round(&mut rng);
@@ -1182,7 +1182,7 @@ proptest! {
              susceptibility = {susceptibility:?}\nadjustment = 1.0\n\n\
              [model]\nschedule = [\"lobbying\", \"decision\"]\n"
         ));
-        let mut rng = engine::stream(seed, 0);
+        let mut rng = run::streams::run(seed, 0);
         let mut world = World::new(&s, &mut rng);
         let o = own_means(&world)[0];
         for _ in 0..2 {
@@ -1237,7 +1237,7 @@ proptest! {
         }
         let s = antitrust_scenario(governments as u32, &firms, threshold, r#"["market"]"#);
         let expected = predicted_cases(revenues.clone(), governments, threshold, 0.2, 10);
-        let mut rng = engine::stream(seed, 0);
+        let mut rng = run::streams::run(seed, 0);
         let mut world = World::new(&s, &mut rng);
         for (round, (cases, revs)) in expected.iter().enumerate() {
             let hhi_before = world.hhi();
@@ -1294,7 +1294,7 @@ proptest! {
              [model.coregulation]\nngo_seat = 0.3\n"
         );
         let s = load(&t);
-        let mut rng = engine::stream(seed, 0);
+        let mut rng = run::streams::run(seed, 0);
         let mut world = World::new(&s, &mut rng);
         for _ in 0..s.rounds {
             world.play_round(&mut rng);
@@ -1321,7 +1321,7 @@ proptest! {
         let hhi = out[column(&s, "hhi")];
         prop_assert!((0.0..=10000.0 + 1e-9).contains(&hhi), "hhi {hhi}");
         // The engine's run gives the same numbers as this step-by-step replay.
-        let via_engine = engine::run(&s, seed, 0).expect("finite");
+        let via_engine = run::run(&s, seed, 0).expect("finite");
         prop_assert_eq!(via_engine, out);
     }
 }

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use netstates::sensitivity::{self, Analysis, Resamples, morris, sequence::Sobol, sobol};
+use netstates::analysis::sensitivity::{self, Analysis, Resamples, morris, sequence::Sobol, sobol};
 use serde_json::Value;
 
 fn fixture(name: &str) -> Value {

@@ -1,6 +1,7 @@
-//! Many runs of one scenario: runs are played in parallel on a local rayon pool, collected
-//! by run index and handed to a sink in run order, so nothing downstream depends on how the
-//! runs were scheduled. Memory holds one block of metrics at a time and nothing per round.
+//! Many runs of one scenario: runs are played in parallel on a [`Pool`] of worker threads,
+//! collected by run index and handed to a sink in run order, so nothing downstream depends on
+//! how the runs were scheduled. Memory holds one block of metrics at a time and nothing per
+//! round. One pool serves a whole command: the experiments of a study's points share it.
 
 #![allow(
     clippy::disallowed_methods,
@@ -13,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::engine::{self, NonFinite};
+use super::one::{self, NonFinite};
 use crate::model::metrics;
 use crate::scenario::Scenario;
 
@@ -24,8 +25,42 @@ pub struct Plan<'s> {
     pub seed: u64,
     /// The runs to play: all of the experiment's, or one shard's, or what is left of them.
     pub runs: Range<u64>,
-    /// Worker threads.
+}
+
+/// The worker threads that play runs.
+#[derive(Debug)]
+pub struct Pool {
+    threads: rayon::ThreadPool,
+}
+
+/// The worker threads could not be started.
+#[derive(Debug, thiserror::Error)]
+#[error("could not start {jobs} worker threads: {source}")]
+pub struct PoolError {
     pub jobs: usize,
+    pub source: rayon::ThreadPoolBuildError,
+}
+
+impl Pool {
+    /// A pool of `jobs` worker threads.
+    pub fn new(jobs: usize) -> Result<Pool, PoolError> {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build()
+            .map(|threads| Pool { threads })
+            .map_err(|source| PoolError { jobs, source })
+    }
+
+    /// How many worker threads it has.
+    pub fn jobs(&self) -> usize {
+        self.threads.current_num_threads()
+    }
+
+    /// Runs `work` on the pool (directly, when called from one of its threads), so that the
+    /// parallel iterators inside it use the pool's threads.
+    pub fn install<R: Send>(&self, work: impl FnOnce() -> R + Send) -> R {
+        self.threads.install(work)
+    }
 }
 
 /// The metrics of a block of consecutive runs, row by row.
@@ -54,13 +89,9 @@ impl Block {
 pub enum ExperimentError {
     #[error(transparent)]
     NonFinite(#[from] NonFinite),
+    /// The sink refused a block (it could not write it, say).
     #[error("{0}")]
     Sink(String),
-    #[error("could not start {jobs} worker threads: {source}")]
-    Pool {
-        jobs: usize,
-        source: rayon::ThreadPoolBuildError,
-    },
 }
 
 /// Blocks grow until one takes about this long, so results reach the sink (and disk) often
@@ -73,18 +104,12 @@ const MAX_BLOCK: u64 = 1 << 14;
 /// started, and the sink has then received every run before the first one not played.
 pub fn execute(
     plan: &Plan,
+    pool: &Pool,
     stop: &AtomicBool,
     mut sink: impl FnMut(&Block) -> Result<(), String>,
 ) -> Result<bool, ExperimentError> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(plan.jobs)
-        .build()
-        .map_err(|source| ExperimentError::Pool {
-            jobs: plan.jobs,
-            source,
-        })?;
     let width = metrics::names(plan.scenario).len();
-    let mut size = plan.jobs as u64 * 2;
+    let mut size = pool.jobs() as u64 * 2;
     let mut first = plan.runs.start;
     while first < plan.runs.end {
         let end = (first + size).min(plan.runs.end);
@@ -93,8 +118,7 @@ pub fn execute(
             (first..end)
                 .into_par_iter()
                 .map(|run| {
-                    (!stop.load(Ordering::Relaxed))
-                        .then(|| engine::run(plan.scenario, plan.seed, run))
+                    (!stop.load(Ordering::Relaxed)).then(|| one::run(plan.scenario, plan.seed, run))
                 })
                 .collect()
         });

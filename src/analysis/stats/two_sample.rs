@@ -31,10 +31,12 @@
 //! computed from NaN are meaningless. Every statistic costs one sort, O(n log n) in the
 //! total number of values, plus O(n) work; [`bootstrap_diff`] costs O(resamples * n).
 
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
-use std::f64::consts::{FRAC_1_SQRT_2, LN_2, PI};
+
+pub use super::kolmogorov::kstwo_sf;
+use super::special::*;
 
 // ---------------------------------------------------------------------------------------
 // Result types
@@ -124,101 +126,6 @@ pub fn ks_2samp(a: &[f64], b: &[f64]) -> Ks {
         d,
         p: clip01(kstwo_sf(d, n_eff)),
     }
-}
-
-/// Survival function `P(D_n >= d)` of the two-sided one-sample Kolmogorov-Smirnov
-/// statistic `D_n = sup_x |F_n(x) - F(x)|` for a sample of size `n`, as
-/// `scipy.stats.kstwo.sf(d, n)`.
-///
-/// This is a port of scipy's `scipy/stats/_ksstats.py` (`_kolmogn`), which follows the
-/// algorithm choices of Simard & L'Ecuyer (2011). With `t = n d`:
-///
-/// * `d <= 0` or `t <= 1/2`: 1; `d >= 1`: 0;
-/// * `t <= 1` (Ruben-Gambino): `1 - n!/n^n (2t - 1)^n`;
-/// * `t >= n - 1` (Ruben-Gambino): `2 (1 - d)^n`;
-/// * `d >= 1/2`: `2 S_n(d)`, exact, with `S_n` the one-sided Smirnov survival function
-///   `S_n(d) = d sum_{v=0}^{floor(n(1-d))} C(n,v) (d + v/n)^(v-1) (1 - d - v/n)^(n-v)`
-///   (Birnbaum-Tingey; as `scipy.special.smirnov`, each term evaluated here in log space);
-/// * `n <= 140`: `n d^2 <= 0.754693`: `1 - P(D_n < d)` by the Durbin matrix algorithm in
-///   the Marsaglia-Tsang-Wang form; `n d^2 <= 4`: `1 - P(D_n < d)` by the Pomeranz
-///   recursion; otherwise Miller's approximation `2 S_n(d)`;
-/// * `n > 140`: `n d^2 >= 370`: 0; `n d^2 >= 2.2`: `2 S_n(d)`; otherwise `1 - P(D_n < d)`
-///   by the Durbin matrix if `n <= 100000` and `n d^1.5 <= 1.4`, else by the Pelz-Good
-///   asymptotic series.
-///
-/// Agrees with scipy within 2e-12 relative at 2874 points (a grid covering every branch and
-/// 1500 random points), n from 1 to 250000, d in (0, 1]; the `kstwo_sf_matches_scipy` test
-/// requires 1e-6.
-///
-/// References: R. Simard, P. L'Ecuyer, "Computing the two-sided Kolmogorov-Smirnov
-/// distribution", Journal of Statistical Software 39(11), 2011; J. Durbin, "Distribution
-/// theory for tests based on the sample distribution function", SIAM, 1973; G. Marsaglia,
-/// W. W. Tsang, J. Wang, "Evaluating Kolmogorov's distribution", JSS 8(18), 2003;
-/// J. Pomeranz, "Exact cumulative distribution of the Kolmogorov-Smirnov statistic for
-/// small samples (Algorithm 487)", CACM 17(12), 1974; W. Pelz, I. J. Good, "Approximating
-/// the lower tail-areas of the Kolmogorov-Smirnov one-sample statistic", JRSS B 38(2),
-/// 1976; H. Ruben, J. Gambino, "The exact distribution of Kolmogorov's statistic D_n for
-/// n <= 10", Ann. Inst. Statist. Math. 34, 1982; P. van Mulbregt, "Computing the
-/// cumulative distribution function and quantiles of the one-sided Kolmogorov-Smirnov
-/// statistic", arXiv:1802.06966, 2018.
-///
-/// `n = 0` or a NaN `d` gives NaN (the distribution is undefined; scipy also gives NaN).
-pub fn kstwo_sf(d: f64, n: u64) -> f64 {
-    if n == 0 || d.is_nan() {
-        return f64::NAN;
-    }
-    if d >= 1.0 {
-        return 0.0;
-    }
-    if d <= 0.0 {
-        return 1.0;
-    }
-    let nf = n as f64;
-    let t = nf * d;
-    if t <= 1.0 {
-        if t <= 0.5 {
-            return 1.0;
-        }
-        let c = 2.0 * t - 1.0;
-        let prob = if n <= 140 {
-            let mut prod = 1.0;
-            for i in 1..=n {
-                prod *= i as f64 * (1.0 / nf) * c;
-            }
-            prod
-        } else {
-            (log_nfactorial_div_n_pow_n(nf) + nf * c.ln()).exp()
-        };
-        return clip01(1.0 - prob);
-    }
-    if t >= nf - 1.0 {
-        return clip01(2.0 * (1.0 - d).powf(nf));
-    }
-    if d >= 0.5 {
-        return clip01(2.0 * smirnov_sf(n, d));
-    }
-    let nxsquared = t * d;
-    if n <= 140 {
-        if nxsquared <= 0.754693 {
-            return clip01(1.0 - durbin_matrix_cdf(n, d));
-        }
-        if nxsquared <= 4.0 {
-            return clip01(1.0 - pomeranz_cdf(n, d));
-        }
-        return clip01(2.0 * smirnov_sf(n, d));
-    }
-    if nxsquared >= 370.0 {
-        return 0.0;
-    }
-    if nxsquared >= 2.2 {
-        return clip01(2.0 * smirnov_sf(n, d));
-    }
-    let cdf = if n <= 100_000 && nf * d.powf(1.5) <= 1.4 {
-        durbin_matrix_cdf(n, d)
-    } else {
-        pelz_good_cdf(n, d)
-    };
-    clip01(1.0 - cdf)
 }
 
 /// Mann-Whitney U test, two-sided, as `scipy.stats.mannwhitneyu(a, b,
@@ -441,8 +348,8 @@ pub fn mean_ci95(a: &[f64]) -> (f64, f64, f64) {
 ///
 /// `lo` and `hi` are the 2.5th and 97.5th percentiles of the resampled differences, by
 /// linear interpolation between order statistics (numpy's default `linear` method, type 7
-/// of Hyndman & Fan). Indices come from `ChaCha8Rng::seed_from_u64(seed)`, drawn as
-/// `u64` in `0..len`, so the result is deterministic for a given seed on every platform.
+/// of Hyndman & Fan). Indices come from the caller's stream `rng`, drawn as `u64` in
+/// `0..len`, so the result is deterministic for a given stream on every platform.
 ///
 /// If `paired` is asked for samples of different lengths, they cannot be paired and the
 /// unpaired bootstrap is used. `resamples == 0` gives `(diff, NaN, NaN)`; an empty sample
@@ -455,7 +362,7 @@ pub fn bootstrap_diff(
     b: &[f64],
     paired: bool,
     resamples: usize,
-    seed: u64,
+    mut rng: ChaCha8Rng,
 ) -> (f64, f64, f64) {
     if a.is_empty() || b.is_empty() {
         return (f64::NAN, f64::NAN, f64::NAN);
@@ -474,7 +381,6 @@ pub fn bootstrap_diff(
     if resamples == 0 {
         return (diff, f64::NAN, f64::NAN);
     }
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut stats = Vec::with_capacity(resamples);
     for _ in 0..resamples {
         let stat = if paired {
@@ -525,20 +431,20 @@ fn not_greater(v: f64, x: f64) -> bool {
     v.partial_cmp(&x) != Some(std::cmp::Ordering::Greater)
 }
 
-fn clip01(p: f64) -> f64 {
+pub(super) fn clip01(p: f64) -> f64 {
     p.clamp(0.0, 1.0)
 }
 
 /// Neumaier's compensated sum (Neumaier, "Rundungsfehleranalyse einiger Verfahren zur
 /// Summation endlicher Summen", ZAMM 54, 1974): error independent of the number of terms.
 #[derive(Default)]
-struct Neumaier {
-    sum: f64,
-    comp: f64,
+pub(super) struct Neumaier {
+    pub(super) sum: f64,
+    pub(super) comp: f64,
 }
 
 impl Neumaier {
-    fn add(&mut self, x: f64) {
+    pub(super) fn add(&mut self, x: f64) {
         let t = self.sum + x;
         if self.sum.abs() >= x.abs() {
             self.comp += (self.sum - t) + x;
@@ -548,7 +454,7 @@ impl Neumaier {
         self.sum = t;
     }
 
-    fn value(&self) -> f64 {
+    pub(super) fn value(&self) -> f64 {
         self.sum + self.comp
     }
 }
@@ -668,731 +574,16 @@ fn rank_sum_u1(a: &[f64], b: &[f64]) -> Option<(f64, f64)> {
 }
 
 // ---------------------------------------------------------------------------------------
-// Normal and Student t distributions
-// ---------------------------------------------------------------------------------------
-
-/// `1 - Phi(z)` for the standard normal: `erfc(z / sqrt 2) / 2`, with `z / sqrt 2` formed
-/// as scipy's `ndtr(-z)` forms it.
-fn normal_sf(z: f64) -> f64 {
-    0.5 * erfc(z * FRAC_1_SQRT_2)
-}
-
-/// Complementary error function `erfc(x) = 2/sqrt(pi) integral_x^inf e^(-t^2) dt`, to a few
-/// ulps (checked against mpmath in the tests):
-///
-/// * `|x| < 1`: `1 - erf(x)` with the series
-///   `erf(x) = 2/sqrt(pi) e^(-x^2) sum_{k>=0} 2^k x^(2k+1) / (1 3 5 ... (2k+1))`, whose
-///   terms are all positive (Abramowitz & Stegun 7.1.6);
-/// * `x >= 1`: Laplace's continued fraction
-///   `erfc(x) = e^(-x^2)/sqrt(pi) / (x + (1/2)/(x + 1/(x + (3/2)/(x + ...))))`
-///   (A&S 7.1.14), evaluated by the modified Lentz method, with `e^(-x^2)` from the exact
-///   split `x^2 = hi + lo`;
-/// * `x < 0`: `2 - erfc(-x)`.
-fn erfc(x: f64) -> f64 {
-    if x.is_nan() {
-        return f64::NAN;
-    }
-    if x < 0.0 {
-        return 2.0 - erfc(-x);
-    }
-    let two_over_sqrt_pi = 2.0 / PI.sqrt();
-    if x < 1.0 {
-        let x2 = x * x;
-        let (mut term, mut sum) = (x, x);
-        for k in 1..200 {
-            term *= 2.0 * x2 / f64::from(2 * k + 1);
-            sum += term;
-            if term <= f64::EPSILON / 4.0 * sum {
-                break;
-            }
-        }
-        return 1.0 - two_over_sqrt_pi * (-x2).exp() * sum;
-    }
-    if x > 27.3 {
-        return 0.0; // erfc(27.3) < 2^-1074
-    }
-    const TINY: f64 = 1e-300;
-    let mut f = x;
-    let (mut c, mut d) = (x, 0.0f64);
-    for k in 1..5000 {
-        let a = f64::from(k) / 2.0;
-        d = x + a * d;
-        d = 1.0 / if d.abs() < TINY { TINY } else { d };
-        c = x + a / c;
-        if c.abs() < TINY {
-            c = TINY;
-        }
-        let delta = c * d;
-        f *= delta;
-        if (delta - 1.0).abs() <= f64::EPSILON {
-            break;
-        }
-    }
-    let hi = x * x;
-    let lo = x.mul_add(x, -hi);
-    (-hi).exp() * (-lo).exp() / PI.sqrt() / f
-}
-
-/// `ln Gamma(x)` for `x > 0`: Stirling's series at `x + k >= 10`, shifted down by
-/// `ln Gamma(x) = ln Gamma(x + k) - ln(x (x+1) ... (x+k-1))`; absolute error ~5e-15 below
-/// 10, relative error ~1e-16 above.
-fn ln_gamma(x: f64) -> f64 {
-    let mut shift = 1.0;
-    let mut y = x;
-    while y < 10.0 {
-        shift *= y;
-        y += 1.0;
-    }
-    (y - 0.5) * y.ln() - y + LN_SQRT_2PI + stirling_remainder(y) - shift.ln()
-}
-
-/// `P(T_nu >= t)` for Student's t with `nu > 0` degrees of freedom:
-/// `I_{nu/(nu+t^2)}(nu/2, 1/2) / 2` for `t >= 0`, by symmetry otherwise.
-fn student_t_sf(t: f64, nu: f64) -> f64 {
-    if t.is_nan() || nu.is_nan() || nu <= 0.0 {
-        return f64::NAN;
-    }
-    if t == 0.0 {
-        return 0.5;
-    }
-    let at = t.abs();
-    let tt = at * at;
-    // x = nu/(nu+t^2) and y = 1 - x = t^2/(nu+t^2), each without cancellation.
-    let (x, y, ln_x, ln_y) = if tt.is_finite() {
-        let r = tt / nu;
-        (
-            1.0 / (1.0 + r),
-            r / (1.0 + r),
-            -r.ln_1p(),
-            -(nu / tt).ln_1p(),
-        )
-    } else if at.is_finite() {
-        let x = nu / at / at;
-        (x, 1.0, nu.ln() - 2.0 * at.ln(), -x)
-    } else {
-        (0.0, 1.0, f64::NEG_INFINITY, 0.0)
-    };
-    let half = 0.5 * beta_inc_reg(nu / 2.0, 0.5, x, y, ln_x, ln_y);
-    if t > 0.0 { half } else { 1.0 - half }
-}
-
-/// Density of Student's t with `nu` degrees of freedom.
-fn student_t_pdf(t: f64, nu: f64) -> f64 {
-    (-ln_beta(nu / 2.0, 0.5) - 0.5 * nu.ln() - (nu + 1.0) / 2.0 * (t * t / nu).ln_1p()).exp()
-}
-
-/// `t > 0` with `P(T_nu >= t) = p`, for `0 < p < 1/2`: safeguarded Newton iteration on a
-/// bracket.
-fn student_t_isf(p: f64, nu: f64) -> f64 {
-    let (mut lo, mut hi) = (0.0f64, 1.0f64);
-    while student_t_sf(hi, nu) > p && hi < 1e300 {
-        lo = hi;
-        hi *= 2.0;
-    }
-    let mut q = 0.5 * (lo + hi);
-    for _ in 0..200 {
-        let f = student_t_sf(q, nu) - p;
-        if f == 0.0 {
-            break;
-        }
-        if f > 0.0 {
-            lo = q;
-        } else {
-            hi = q;
-        }
-        let mut next = q + f / student_t_pdf(q, nu);
-        if !(next > lo && next < hi) {
-            next = 0.5 * (lo + hi);
-        }
-        let done = (next - q).abs() <= 4.0 * f64::EPSILON * q;
-        q = next;
-        if done {
-            break;
-        }
-    }
-    q
-}
-
-/// Regularized incomplete beta `I_x(a, b)`, with `y = 1 - x`, `ln x`, `ln y` supplied by
-/// the caller (computed there without cancellation): `x^a y^b / (a B(a, b))` times the
-/// continued fraction of Numerical Recipes (Press et al., 3rd ed., section 6.4), evaluated
-/// by the modified Lentz method, on the side `x < (a+1)/(a+b+2)` where it converges
-/// (`1 - I_y(b, a)` on the other side).
-///
-/// Accuracy (checked against mpmath): relative error below 1e-13 for `a + b` up to ~100; near
-/// `x ~ (a+1)/(a+b+2)` the fraction loses about `(a + b) / 25` ulps, so for Student's t
-/// with `df` degrees of freedom the relative error is about `4e-17 df` at `|t|` of 2 to 4
-/// (6e-13 measured at `df = 1e4`, 4e-11 at `df = 1e6`).
-fn beta_inc_reg(a: f64, b: f64, x: f64, y: f64, ln_x: f64, ln_y: f64) -> f64 {
-    if ln_x == f64::NEG_INFINITY {
-        return 0.0;
-    }
-    if ln_y == f64::NEG_INFINITY {
-        return 1.0;
-    }
-    let front = (a * ln_x + b * ln_y - ln_beta(a, b)).exp();
-    if x < (a + 1.0) / (a + b + 2.0) {
-        clip01(front * beta_cf(a, b, x) / a)
-    } else {
-        clip01(1.0 - front * beta_cf(b, a, y) / b)
-    }
-}
-
-fn beta_cf(a: f64, b: f64, x: f64) -> f64 {
-    const FPMIN: f64 = 1e-300;
-    const MAX_ITER: u32 = 100_000;
-    let qab = a + b;
-    let qap = a + 1.0;
-    let qam = a - 1.0;
-    let guard = |v: f64| if v.abs() < FPMIN { FPMIN } else { v };
-    let mut c = 1.0;
-    let mut d = 1.0 / guard(1.0 - qab * x / qap);
-    let mut h = d;
-    for m in 1..=MAX_ITER {
-        let m = f64::from(m);
-        let m2 = 2.0 * m;
-        let aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-        d = 1.0 / guard(1.0 + aa * d);
-        c = guard(1.0 + aa / c);
-        h *= d * c;
-        let aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-        d = 1.0 / guard(1.0 + aa * d);
-        c = guard(1.0 + aa / c);
-        let del = d * c;
-        h *= del;
-        if (del - 1.0).abs() <= 2.0 * f64::EPSILON {
-            break;
-        }
-    }
-    h
-}
-
-/// `ln B(a, b)` for `a, b > 0`, as R's `lbeta` (nmath/lbeta.c): Stirling's series for the
-/// large arguments so that `ln B` keeps full relative accuracy when `a` or `b` is large
-/// (e.g. Welch's t with ~1e5 degrees of freedom).
-fn ln_beta(a: f64, b: f64) -> f64 {
-    let p = a.min(b);
-    let q = a.max(b);
-    if p >= 10.0 {
-        let corr = stirling_remainder(p) + stirling_remainder(q) - stirling_remainder(p + q);
-        -0.5 * q.ln()
-            + LN_SQRT_2PI
-            + corr
-            + (p - 0.5) * (p / (p + q)).ln()
-            + q * (-p / (p + q)).ln_1p()
-    } else if q >= 10.0 {
-        let corr = stirling_remainder(q) - stirling_remainder(p + q);
-        ln_gamma(p) + corr + p - p * (p + q).ln() + (q - 0.5) * (-p / (p + q)).ln_1p()
-    } else {
-        ln_gamma(p) + ln_gamma(q) - ln_gamma(p + q)
-    }
-}
-
-const LN_SQRT_2PI: f64 = 0.918_938_533_204_672_8;
-
-/// Stirling coefficients `B_2j / (2j (2j - 1))` for `j = 8, ..., 1` (as scipy's
-/// `_ksstats._STIRLING_COEFFS`), highest power first.
-const STIRLING_COEFFS: [f64; 8] = [
-    -3617.0 / 122_400.0,
-    1.0 / 156.0,
-    -691.0 / 360_360.0,
-    1.0 / 1188.0,
-    -1.0 / 1680.0,
-    1.0 / 1260.0,
-    -1.0 / 360.0,
-    1.0 / 12.0,
-];
-
-/// `ln Gamma(x) - ((x - 1/2) ln x - x + ln sqrt(2 pi))` for `x >= 10`, from Stirling's
-/// series (8 terms: truncation error below 1e-18 there).
-fn stirling_remainder(x: f64) -> f64 {
-    let r = 1.0 / x;
-    r * polyval(&STIRLING_COEFFS, r * r)
-}
-
-/// Horner evaluation, highest power first (as `numpy.polyval`).
-fn polyval(coeffs: &[f64], x: f64) -> f64 {
-    coeffs.iter().fold(0.0, |acc, &c| acc * x + c)
-}
-
-// ---------------------------------------------------------------------------------------
-// Kolmogorov distribution: port of scipy/stats/_ksstats.py and of the one-sided Smirnov
-// survival function of scipy.special.smirnov (xsf/cephes/kolmogorov.h)
-// ---------------------------------------------------------------------------------------
-
-const E128: i64 = 128;
-const EP128: f64 = 340_282_366_920_938_463_463_374_607_431_768_211_456.0; // 2^128
-const EM128: f64 = 1.0 / EP128; // 2^-128
-/// cephes' MINLOG, `ln(2^-1075)`.
-const MINLOG: f64 = -7.451_332_191_019_412e2;
-
-/// `x * 2^e` without intermediate overflow of `2^e`.
-fn ldexp(mut x: f64, mut e: i64) -> f64 {
-    while e > 1000 {
-        x *= 2.0f64.powi(1000);
-        e -= 1000;
-    }
-    while e < -1000 {
-        x *= 2.0f64.powi(-1000);
-        e += 1000;
-    }
-    // |e| <= 1000 here.
-    x * 2.0f64.powi(e as i32)
-}
-
-/// `ln(n! / n^n)` by Stirling's series, for `n > 140`.
-fn log_nfactorial_div_n_pow_n(n: f64) -> f64 {
-    let rn = 1.0 / n;
-    n.ln() / 2.0 - n + (2.0 * PI).ln() / 2.0 + rn * polyval(&STIRLING_COEFFS, rn / n)
-}
-
-/// `P(D_n < d)` by the Durbin matrix algorithm in the form of Marsaglia, Tsang & Wang
-/// (2003): with `d = (k - h)/n`, `k` a positive integer and `0 <= h < 1`, the `(k, k)`
-/// element of `(n!/n^n) H^n` for a `(2k-1) x (2k-1)` matrix `H`, the power taken by
-/// repeated squaring with rescaling by `2^128` (scipy's `_kolmogn_DMTW`).
-fn durbin_matrix_cdf(n: u64, d: f64) -> f64 {
-    if d >= 1.0 {
-        return 1.0;
-    }
-    let nf = n as f64;
-    let nd = nf * d;
-    if nd <= 0.5 {
-        return 0.0;
-    }
-    let k = nd.ceil() as usize;
-    let h = k as f64 - nd;
-    let m = 2 * k - 1;
-
-    let mut v: Vec<f64> = (1..=m).map(|j| 1.0 - h.powf(j as f64)).collect();
-    let mut w = vec![0.0; m];
-    let mut fac = 1.0;
-    for j in 1..=m {
-        w[j - 1] = fac;
-        fac /= j as f64;
-        v[j - 1] *= fac;
-    }
-    let tt = (2.0 * h - 1.0).max(0.0).powf(m as f64) - 2.0 * h.powf(m as f64);
-    v[m - 1] = (1.0 + tt) * fac;
-
-    let mut hm = Matrix::zeros(m);
-    for i in 1..m {
-        for r in (i - 1)..m {
-            hm.set(r, i, w[r - (i - 1)]);
-        }
-    }
-    for (r, &vr) in v.iter().enumerate() {
-        hm.set(r, 0, vr);
-    }
-    for c in 0..m {
-        hm.set(m - 1, c, v[m - 1 - c]);
-    }
-
-    let mut hpwr = Matrix::identity(m);
-    let mut nn = n;
-    let mut expnt: i64 = 0;
-    let mut hexpnt: i64 = 0;
-    while nn > 0 {
-        if nn % 2 == 1 {
-            hpwr = hpwr.mul(&hm);
-            expnt += hexpnt;
-        }
-        hm = hm.mul(&hm);
-        hexpnt *= 2;
-        if hm.get(k - 1, k - 1).abs() > EP128 {
-            hm.scale(EM128);
-            hexpnt += E128;
-        }
-        nn /= 2;
-    }
-
-    let mut p = hpwr.get(k - 1, k - 1);
-    for i in 1..=n {
-        p = i as f64 * p / nf;
-        if p.abs() < EM128 {
-            p *= EP128;
-            expnt -= E128;
-        }
-    }
-    if expnt != 0 {
-        p = ldexp(p, expnt);
-    }
-    clip01(p)
-}
-
-/// Dense square matrix, row-major.
-struct Matrix {
-    n: usize,
-    a: Vec<f64>,
-}
-
-impl Matrix {
-    fn zeros(n: usize) -> Self {
-        Matrix {
-            n,
-            a: vec![0.0; n * n],
-        }
-    }
-
-    fn identity(n: usize) -> Self {
-        let mut m = Self::zeros(n);
-        for i in 0..n {
-            m.set(i, i, 1.0);
-        }
-        m
-    }
-
-    fn get(&self, r: usize, c: usize) -> f64 {
-        self.a[r * self.n + c]
-    }
-
-    fn set(&mut self, r: usize, c: usize, v: f64) {
-        self.a[r * self.n + c] = v;
-    }
-
-    fn scale(&mut self, s: f64) {
-        for x in &mut self.a {
-            *x *= s;
-        }
-    }
-
-    fn mul(&self, other: &Matrix) -> Matrix {
-        let n = self.n;
-        let mut out = Matrix::zeros(n);
-        for i in 0..n {
-            let row = &self.a[i * n..(i + 1) * n];
-            let out_row = &mut out.a[i * n..(i + 1) * n];
-            for (k, &aik) in row.iter().enumerate() {
-                if aik == 0.0 {
-                    continue;
-                }
-                let other_row = &other.a[k * n..(k + 1) * n];
-                for (o, &bkj) in out_row.iter_mut().zip(other_row) {
-                    *o += aik * bkj;
-                }
-            }
-        }
-        out
-    }
-}
-
-/// Endpoints of the non-zero interval of row `i` in the Pomeranz recursion (scipy's
-/// `_pomeranz_compute_j1j2`).
-fn pomeranz_j1j2(i: i64, n: i64, ll: i64, ceilf: i64, roundf: i64) -> (i64, i64) {
-    let (j1, j2) = if i == 0 {
-        (-ll - ceilf - 1, ll + ceilf - 1)
-    } else {
-        let (ip1div2, ip1mod2) = ((i + 1) / 2, (i + 1) % 2);
-        if ip1mod2 == 0 {
-            if ip1div2 == n + 1 {
-                (n - ll - ceilf - 1, n + ll + ceilf - 1)
-            } else {
-                (ip1div2 - 1 - ll - roundf - 1, ip1div2 + ll - 1 + ceilf - 1)
-            }
-        } else {
-            (ip1div2 - 1 - ll - 1, ip1div2 + ll + roundf - 1)
-        }
-    };
-    ((j1 + 2).max(0), j2.min(n))
-}
-
-/// `P(D_n <= d)` by the Pomeranz (1974) recursion: each row of an `n x (2n+2)` table is the
-/// convolution of the previous row with (unnormalized) Poisson probabilities; only two
-/// rows and their non-zero windows are kept, rescaled by `2^128` against underflow
-/// (scipy's `_kolmogn_Pomeranz`).
-fn pomeranz_cdf(n: u64, x: f64) -> f64 {
-    let nf = n as f64;
-    let ni = n as i64;
-    let t = nf * x;
-    let llf = t.floor();
-    let ll = llf as i64;
-    let f = t - llf;
-    let g = f.min(1.0 - f);
-    let ceilf = i64::from(f > 0.0);
-    let roundf = i64::from(f > 0.5);
-    let npwrs = (2 * (ll + 1)) as usize;
-
-    let mut gpower = vec![1.0; npwrs];
-    let mut twogpower = vec![1.0; npwrs];
-    let mut onem2gpower = vec![1.0; npwrs];
-    let (g_over_n, two_g_over_n, one_minus_two_g_over_n) =
-        (g / nf, 2.0 * g / nf, (1.0 - 2.0 * g) / nf);
-    for m in 1..npwrs {
-        let mf = m as f64;
-        gpower[m] = gpower[m - 1] * g_over_n / mf;
-        twogpower[m] = twogpower[m - 1] * two_g_over_n / mf;
-        onem2gpower[m] = onem2gpower[m - 1] * one_minus_two_g_over_n / mf;
-    }
-
-    let mut v0 = vec![0.0; npwrs];
-    let mut v1 = vec![0.0; npwrs];
-    v1[0] = 1.0;
-    let (mut v0s, mut v1s) = (0i64, 0i64);
-    let mut expnt: i64 = 0;
-
-    let (mut j1, _) = pomeranz_j1j2(0, ni, ll, ceilf, roundf);
-    for i in 1..(2 * ni + 2) {
-        let k1 = j1;
-        std::mem::swap(&mut v0, &mut v1);
-        std::mem::swap(&mut v0s, &mut v1s);
-        v1.fill(0.0);
-        let (nj1, j2) = pomeranz_j1j2(i, ni, ll, ceilf, roundf);
-        j1 = nj1;
-        let pwrs = if i == 1 || i == 2 * ni + 1 {
-            &gpower
-        } else if i % 2 == 1 {
-            &twogpower
-        } else {
-            &onem2gpower
-        };
-        let ln2 = j2 - k1 + 1;
-        if ln2 > 0 {
-            // conv = full convolution of a = V0[k1 - V0s ..][..ln2] with b = pwrs[..ln2];
-            // V1[..conv_len] = conv[conv_start ..][..conv_len].
-            let start = k1 - v0s;
-            let len = ln2 as usize;
-            let a_at = |idx: usize| -> f64 {
-                usize::try_from(start)
-                    .ok()
-                    .and_then(|s| v0.get(s + idx))
-                    .copied()
-                    .unwrap_or(0.0)
-            };
-            let b_at = |idx: usize| -> f64 { pwrs.get(idx).copied().unwrap_or(0.0) };
-            let conv_start = (j1 - k1).max(0) as usize;
-            let conv_len = (j2 - j1 + 1).max(0) as usize;
-            for (out_idx, slot) in v1.iter_mut().take(conv_len).enumerate() {
-                let kk = conv_start + out_idx;
-                let lo = kk.saturating_sub(len - 1);
-                let hi = kk.min(len - 1);
-                let mut s = 0.0;
-                for ia in lo..=hi {
-                    s += a_at(ia) * b_at(kk - ia);
-                }
-                *slot = s;
-            }
-            let mx = v1.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            if mx > 0.0 && mx < EM128 {
-                for e in &mut v1 {
-                    *e *= EP128;
-                }
-                expnt -= E128;
-            }
-            v1s = v0s + j1 - k1;
-        }
-    }
-
-    let mut ans = usize::try_from(ni - v1s)
-        .ok()
-        .and_then(|idx| v1.get(idx))
-        .copied()
-        .unwrap_or(0.0);
-    for m in 1..=n {
-        if ans.abs() > EP128 {
-            ans *= EM128;
-            expnt += E128;
-        }
-        ans *= m as f64;
-    }
-    if expnt != 0 {
-        ans = ldexp(ans, expnt);
-    }
-    clip01(ans)
-}
-
-/// Pelz-Good (1976) approximation of `P(D_n <= x)`: the Li-Chien / Korolyuk expansion
-/// `K0(z) + K1(z)/sqrt(n) + K2(z)/n + K3(z)/n^1.5`, `z = x sqrt(n)`, each term transformed
-/// with Jacobi theta identities into a series fast for small `z` (scipy's
-/// `_kolmogn_PelzGood`).
-fn pelz_good_cdf(n: u64, x: f64) -> f64 {
-    if x <= 0.0 {
-        return 0.0;
-    }
-    if x >= 1.0 {
-        return 1.0;
-    }
-    let nf = n as f64;
-    let pi_sq = PI.powf(2.0);
-    let pi_four = PI.powf(4.0);
-    let pi_six = PI.powf(6.0);
-    let sqrt2pi = (2.0 * PI).sqrt();
-    let sqrt3 = 3.0f64.sqrt();
-
-    let z = nf.sqrt() * x;
-    let (zsquared, zthree, zfour, zsix) = (z.powf(2.0), z.powf(3.0), z.powf(4.0), z.powf(6.0));
-
-    let qlog = -pi_sq / 8.0 / zsquared;
-    if qlog < -708.0 {
-        return 0.0;
-    }
-    let q = qlog.exp();
-
-    let k1a = -zsquared;
-    let k1b = pi_sq / 4.0;
-
-    let k2a = 6.0 * zsix + 2.0 * zfour;
-    let k2b = (2.0 * zfour - 5.0 * zsquared) * pi_sq / 4.0;
-    let k2c = pi_four * (1.0 - 2.0 * zsquared) / 16.0;
-
-    let k3d = pi_six * (5.0 - 30.0 * zsquared) / 64.0;
-    let k3c = pi_four * (-60.0 * zsquared + 212.0 * zfour) / 16.0;
-    let k3b = pi_sq * (135.0 * zfour - 96.0 * zsix) / 4.0;
-    let k3a = -30.0 * zsix - 90.0 * z.powf(8.0);
-
-    let mut kk = [0.0f64; 4];
-    let maxk = (16.0 * z / PI).ceil() as i64;
-    for k in (1..=maxk).rev() {
-        let m = (2 * k - 1) as f64;
-        let (msquared, mfour, msix) = (m * m, m.powi(4), m.powi(6));
-        let qpower = q.powf((8 * k) as f64);
-        let coeffs = [
-            1.0,
-            k1a + k1b * msquared,
-            k2a + k2b * msquared + k2c * mfour,
-            k3a + k3b * msquared + k3c * mfour + k3d * msix,
-        ];
-        for (acc, c) in kk.iter_mut().zip(coeffs) {
-            *acc = *acc * qpower + c;
-        }
-    }
-    let divisors = [z, 6.0 * zfour, 72.0 * z.powf(7.0), 6480.0 * z.powf(10.0)];
-    for (acc, dv) in kk.iter_mut().zip(divisors) {
-        *acc = *acc * q * sqrt2pi / dv;
-    }
-
-    // The other sum, over all integers k: K2 gets (pi^2 k^2) q^(k^2), K3 gets
-    // (3 pi^2 k^2 z^2 - pi^4 k^4) q^(k^2).
-    let q = (-pi_sq / 2.0 / zsquared).exp();
-    let sqrt3z = sqrt3 * z;
-    let (mut k2extra, mut k3extra) = (0.0, 0.0);
-    for k in (1..=maxk).rev() {
-        let ksquared = (k * k) as f64;
-        let kspi = PI * k as f64;
-        let qpwer = q.powf(ksquared);
-        k2extra += ksquared * qpwer;
-        k3extra += (sqrt3z + kspi) * (sqrt3z - kspi) * ksquared * qpwer;
-    }
-    kk[2] += k2extra * (pi_sq * sqrt2pi / (-36.0 * zthree));
-    kk[3] += k3extra * (pi_sq * sqrt2pi / (216.0 * zsix));
-
-    let powers_of_n = [1.0, nf.powf(0.5), nf, nf.powf(1.5)];
-    kk.iter().zip(powers_of_n).map(|(k, p)| k / p).sum()
-}
-
-/// `floor(n x)` and `n x - floor(n x)`, exactly (the product's rounding error recovered
-/// with a fused multiply-add), as cephes' `modNX`.
-fn mod_nx(nf: f64, x: f64) -> (u64, f64) {
-    let p = nf * x;
-    let e = nf.mul_add(x, -p);
-    let mut fl = p.floor();
-    let mut alpha = (p - fl) + e;
-    if alpha < 0.0 {
-        fl -= 1.0;
-        alpha = (p - fl) + e;
-    }
-    if alpha >= 1.0 {
-        fl += 1.0;
-        alpha = 0.0;
-    }
-    (fl as u64, alpha)
-}
-
-/// One-sided Smirnov survival function `P(D_n^+ >= x)`, as `scipy.special.smirnov(n, x)`
-/// (xsf/cephes `_smirnov`, van Mulbregt 2018) for the arguments `kstwo_sf` passes
-/// (`x >= 1/2` or `n x^2 >= 2.2`):
-///
-/// `x sum_{v=0}^{floor(n(1-x))} C(n,v) (x + v/n)^(v-1) (1 - x - v/n)^(n-v)`.
-///
-/// All terms are positive; each is evaluated as the exponential of its logarithm (with
-/// `x + v/n` and `1 - x - v/n` formed from the exact split `n x = floor(n x) + alpha`), and
-/// the summation stops where cephes stops it. Cephes' alternative "upper sum" is chosen
-/// only for `x <= 0.5/sqrt(n)` or `n x < 1`, which `kstwo_sf` never passes here.
-fn smirnov_sf(n: u64, x: f64) -> f64 {
-    if !(0.0..=1.0).contains(&x) || n == 0 {
-        return f64::NAN;
-    }
-    if n == 1 {
-        return 1.0 - x;
-    }
-    if x == 0.0 {
-        return 1.0;
-    }
-    if x == 1.0 {
-        return 0.0;
-    }
-    let nf = n as f64;
-    let (nxfl, alpha) = mod_nx(nf, x);
-    if nxfl == 0 || (nxfl == 1 && alpha == 0.0) {
-        // x <= 1/n: P(D+ < x) = x (1 + x)^(n-1).
-        let cdf = x * ((nf - 1.0) * x.ln_1p()).exp();
-        return clip01(1.0 - cdf);
-    }
-    if -2.0 * nf * x * x < MINLOG {
-        return 0.0;
-    }
-    if nxfl >= n - 1 {
-        return (nf * (-x).ln_1p()).exp();
-    }
-    if n > 1_000_000 {
-        // cephes' approximation for very large n: p ~ exp(-(6 n x + 1)^2 / (18 n)).
-        let logp = -(6.0 * nf * x + 1.0).powi(2) / 18.0 / nf;
-        return if logp < -LN_2 {
-            logp.exp()
-        } else {
-            1.0 + logp.exp_m1()
-        };
-    }
-
-    let n_terms = n - nxfl; // v = 0 ..= n - floor(n x) - 1
-    let vmid = n / 2;
-    let mut sum = Neumaier::default();
-    // v = 0: (1 - x)^n / x.
-    sum.add((nf * (-x).ln_1p() - x.ln()).exp());
-    // ln C(n, v), accumulated with compensation: its running value reaches ~n ln 2.
-    let mut ln_binom = Neumaier::default();
-    ln_binom.add(nf.ln()); // ln C(n, 1)
-    for v in 1..n_terms {
-        let t1x = ((nxfl + v) as f64 + alpha) / nf; // x + v/n
-        let t2x = ((n - nxfl - v) as f64 - alpha) / nf; // 1 - x - v/n
-        let ln_t1 = if t1x > 0.5 { (-t2x).ln_1p() } else { t1x.ln() };
-        let ln_t2 = if t2x > 0.5 { (-t1x).ln_1p() } else { t2x.ln() };
-        // ln term = ln C(n,v) + (v-1) ln t1 + (n-v) ln t2: parts of size ~n that cancel
-        // down to ~n x^2, so the products are kept exact (fma) and summed compensated.
-        let (pv, qv) = (v as f64 - 1.0, (n - v) as f64);
-        let (a_hi, b_hi) = (pv * ln_t1, qv * ln_t2);
-        let a_lo = pv.mul_add(ln_t1, -a_hi);
-        let b_lo = qv.mul_add(ln_t2, -b_hi);
-        let mut ln_term = Neumaier {
-            sum: ln_binom.sum,
-            comp: ln_binom.comp,
-        };
-        ln_term.add(a_hi);
-        ln_term.add(b_hi);
-        ln_term.add(a_lo + b_lo);
-        let term = ln_term.value().exp();
-        if term.is_finite() && term != 0.0 {
-            sum.add(term);
-        }
-        if term != 0.0 {
-            if 4.0 * (n_terms - v) as f64 * term < f64::EPSILON * sum.value() && v != n_terms - 1 {
-                break;
-            }
-        } else if v > vmid {
-            break;
-        }
-        ln_binom.add(((n - v) as f64 / (v + 1) as f64).ln());
-    }
-    clip01(x * sum.value())
-}
-
-// ---------------------------------------------------------------------------------------
 // Tests
 // ---------------------------------------------------------------------------------------
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::SeedableRng;
     use serde::Deserialize;
     use std::collections::BTreeMap;
+    use std::f64::consts::PI;
     use std::path::PathBuf;
 
     fn fixture(name: &str) -> String {
@@ -1766,7 +957,11 @@ mod tests {
         assert!(wasserstein1(&[], &[1.0]).is_nan());
         assert_eq!(welch(&[], &[1.0, 2.0]), None);
         assert!(mean_ci95(&[]).0.is_nan());
-        assert!(bootstrap_diff(&[], &[1.0], false, 10, 1).0.is_nan());
+        assert!(
+            bootstrap_diff(&[], &[1.0], false, 10, ChaCha8Rng::seed_from_u64(1))
+                .0
+                .is_nan()
+        );
         // NaN input does not panic.
         let with_nan = [1.0, f64::NAN, 0.5];
         let _ = ks_2samp(&with_nan, &[0.2, f64::NAN]);
@@ -1830,19 +1025,19 @@ mod tests {
         let a: Vec<f64> = (0..40).map(|i| f64::from(i % 7) * 0.3).collect();
         let b: Vec<f64> = (0..55).map(|i| f64::from(i % 5) * 0.4 + 0.1).collect();
         for paired in [false, true] {
-            let x = bootstrap_diff(&a, &b, paired, 2000, 42);
-            let y = bootstrap_diff(&a, &b, paired, 2000, 42);
+            let x = bootstrap_diff(&a, &b, paired, 2000, ChaCha8Rng::seed_from_u64(42));
+            let y = bootstrap_diff(&a, &b, paired, 2000, ChaCha8Rng::seed_from_u64(42));
             assert_eq!(x, y);
-            let z = bootstrap_diff(&a, &b, paired, 2000, 43);
+            let z = bootstrap_diff(&a, &b, paired, 2000, ChaCha8Rng::seed_from_u64(43));
             assert_ne!((x.1, x.2), (z.1, z.2));
             assert!(x.1 <= x.0 && x.0 <= x.2, "{x:?}");
         }
         // Lengths differ: `paired` falls back to the unpaired bootstrap.
         assert_eq!(
-            bootstrap_diff(&a, &b, true, 500, 7),
-            bootstrap_diff(&a, &b, false, 500, 7)
+            bootstrap_diff(&a, &b, true, 500, ChaCha8Rng::seed_from_u64(7)),
+            bootstrap_diff(&a, &b, false, 500, ChaCha8Rng::seed_from_u64(7))
         );
-        let (d, lo, hi) = bootstrap_diff(&a, &b, false, 0, 7);
+        let (d, lo, hi) = bootstrap_diff(&a, &b, false, 0, ChaCha8Rng::seed_from_u64(7));
         assert!(d.is_finite() && lo.is_nan() && hi.is_nan());
     }
 
@@ -1855,14 +1050,14 @@ mod tests {
             .iter()
             .map(|x| x + 2.0 + rng.random_range(-0.5..0.5))
             .collect();
-        let (d, lo, hi) = bootstrap_diff(&a, &b, true, 5000, 1);
+        let (d, lo, hi) = bootstrap_diff(&a, &b, true, 5000, ChaCha8Rng::seed_from_u64(1));
         assert!(lo < 2.0 && 2.0 < hi, "({d}, {lo}, {hi})");
         assert!(
             hi - lo < 0.5,
             "paired interval should be narrow: ({lo}, {hi})"
         );
         // The unpaired interval ignores the pairing and is much wider.
-        let (_, ulo, uhi) = bootstrap_diff(&a, &b, false, 5000, 1);
+        let (_, ulo, uhi) = bootstrap_diff(&a, &b, false, 5000, ChaCha8Rng::seed_from_u64(1));
         assert!(uhi - ulo > 10.0 * (hi - lo));
     }
 

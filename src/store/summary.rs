@@ -1,10 +1,10 @@
-//! Descriptive statistics of one metric across the runs of an experiment.
+//! `summary.json`, and the descriptive statistics of one metric across the runs of an
+//! experiment that it records.
 //!
 //! [`summarize`] turns the per-run values of a metric into a [`MetricSummary`]:
 //! count, mean, sample standard deviation, min/max, the 5/25/50/75/95th
-//! percentiles and an equal-width [`Histogram`] of [`HISTOGRAM_BINS`] bins.
-//! [`sparkline`] renders such a histogram as a short string of block
-//! characters for terminal tables.
+//! percentiles and an equal-width [`Histogram`] of [`HISTOGRAM_BINS`] bins;
+//! [`Summary`] holds one per metric, as `summary.json` does.
 //!
 //! Everything here is pure computation: this module does no I/O, keeps no
 //! state and uses no randomness. Results depend only on the contents and the
@@ -60,6 +60,49 @@ pub struct MetricSummary {
     pub max: f64,
     /// Histogram of [`HISTOGRAM_BINS`] equal-width bins over `[min, max]`.
     pub histogram: Histogram,
+}
+
+/// `summary.json`: per metric, in column order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub scenario: String,
+    pub seed: u64,
+    pub runs: u64,
+    pub metrics: Vec<NamedSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NamedSummary {
+    pub metric: String,
+    #[serde(flatten)]
+    pub summary: MetricSummary,
+}
+
+impl Summary {
+    /// Summarizes `values`, one row of `names.len()` metrics per run, in run order.
+    pub fn of(scenario: &str, seed: u64, names: &[String], values: &[f64]) -> Summary {
+        let width = names.len();
+        let runs = values.len().checked_div(width).unwrap_or(0);
+        let mut column = Vec::with_capacity(runs);
+        let metrics = names
+            .iter()
+            .enumerate()
+            .map(|(m, name)| {
+                column.clear();
+                column.extend((0..runs).map(|r| values[r * width + m]));
+                NamedSummary {
+                    metric: name.clone(),
+                    summary: summarize(&column),
+                }
+            })
+            .collect();
+        Summary {
+            scenario: scenario.to_string(),
+            seed,
+            runs: runs as u64,
+            metrics,
+        }
+    }
 }
 
 /// Summarizes the values of one metric.
@@ -184,33 +227,6 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     } else {
         b - diff * (1.0 - g)
     }
-}
-
-/// Renders a histogram as one character per bin (so [`HISTOGRAM_BINS`]
-/// characters for a histogram built by [`summarize`]), chosen from the nine
-/// levels `' ▁▂▃▄▅▆▇█'`.
-///
-/// With `m` the largest count, a bin of count `c` gets level
-/// `round(8 * c / m)` (half away from zero, integer arithmetic), raised to
-/// at least 1 when `c > 0`: an empty bin is `' '`, any non-empty bin is at
-/// least `'▁'`, and the largest bin is `'█'`. This is the classic
-/// "sparkline" of Tufte, "Beautiful Evidence" (2006), drawn with the Unicode
-/// block elements U+2581..U+2588. All-zero counts give all spaces.
-pub fn sparkline(h: &Histogram) -> String {
-    const LEVELS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-    let m = u128::from(h.counts.iter().copied().max().unwrap_or(0));
-    h.counts
-        .iter()
-        .map(|&c| {
-            if c == 0 || m == 0 {
-                return LEVELS[0];
-            }
-            let c = u128::from(c);
-            let level = ((8 * c + m / 2) / m).clamp(1, 8);
-            // `level` is in 1..=8 by the clamp, so the index is in bounds.
-            LEVELS[level as usize]
-        })
-        .collect()
 }
 
 /// Counts `values` into `bins` equal-width bins over `[lo, hi]`, with the
@@ -431,7 +447,6 @@ mod tests {
         assert_eq!(s.histogram.lo, 0.1);
         assert_eq!(s.histogram.hi, 0.1);
         assert_eq!(s.histogram.counts, [0, 0, 0, 0, 0, 7, 0, 0, 0, 0]);
-        assert_eq!(sparkline(&s.histogram), "     █    ");
     }
 
     #[test]
@@ -479,29 +494,6 @@ mod tests {
         assert_eq!(weird.histogram.counts.len(), HISTOGRAM_BINS);
         let huge = summarize(&[-f64::MAX, f64::MAX, 0.0]);
         assert_eq!(huge.histogram.counts.iter().sum::<u64>(), 3);
-    }
-
-    #[test]
-    fn sparkline_levels() {
-        let h = |counts: Vec<u64>| Histogram {
-            lo: 0.0,
-            hi: 1.0,
-            counts,
-        };
-        assert_eq!(
-            sparkline(&h(vec![0, 1, 2, 3, 4, 5, 6, 7, 8, 1000])),
-            " ▁▁▁▁▁▁▁▁█"
-        );
-        assert_eq!(
-            sparkline(&h(vec![0, 1, 2, 3, 4, 5, 6, 7, 8, 0])),
-            " ▁▂▃▄▅▆▇█ "
-        );
-        assert_eq!(sparkline(&h(vec![0; 10])), "          ");
-        assert_eq!(sparkline(&h(vec![u64::MAX, 1])), "█▁");
-        assert_eq!(sparkline(&h(vec![])), "");
-        let s = summarize(TIES.values);
-        assert_eq!(sparkline(&s.histogram).chars().count(), HISTOGRAM_BINS);
-        assert_eq!(sparkline(&s.histogram), "█▆   ▄   ▂");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Comparing the outcome distributions of scenarios: each sample is an experiment's metrics
 //! (run now, or read from a result directory), every other sample is compared with the first
 //! (the baseline), metric by metric. This module builds the comparison; rendering it (terminal
-//! table, JSON, CSV, HTML) lives in `report`. No I/O here.
+//! table, JSON, CSV, HTML) lives in `report`. No I/O here. The bootstrap intervals draw from
+//! the seed's reserved compare-bootstrap stream, the same resamples for every metric.
 
 use serde::Serialize;
 
@@ -82,12 +83,13 @@ pub struct PairComparison {
 pub struct Comparison {
     pub samples: Vec<Sample>,
     pub pairs: Vec<PairComparison>,
-    /// Seed of the bootstrap resampling.
+    /// Seed of the bootstrap resampling (its reserved compare-bootstrap stream).
     pub bootstrap_seed: u64,
     pub bootstrap_resamples: usize,
 }
 
-use crate::stats::compare as st;
+use super::stats::two_sample as st;
+use crate::run::streams::{self, Reserved};
 
 /// Vargha & Delaney's (2000) thresholds on |A12 - 0.5|: negligible, small, medium, large.
 pub fn effect_size(a12: f64) -> &'static str {
@@ -127,7 +129,13 @@ fn compare_metric(
         metric: metric.to_string(),
         baseline: estimate(st::mean_ci95(a)),
         other: estimate(st::mean_ci95(b)),
-        difference: estimate(st::bootstrap_diff(a, b, paired, resamples, seed)),
+        difference: estimate(st::bootstrap_diff(
+            a,
+            b,
+            paired,
+            resamples,
+            streams::reserved(seed, Reserved::CompareBootstrap),
+        )),
         constant,
         ks_d: ks.d,
         ks_p: ks.p,

@@ -1,0 +1,299 @@
+//! The command line as the user typed it: clap types that mirror the arguments, one struct
+//! per command. The commands turn them into library requests; nothing here runs anything.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::analysis::design::Design;
+use crate::analysis::sensitivity::Method;
+use crate::scenario::Override;
+
+/// netstates: policy-scenario simulation of techplomacy (Big Tech as "net states").
+#[derive(Debug, Parser)]
+#[command(name = "netstates", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse and validate scenario files and print a one-screen summary of each.
+    ///
+    /// Example: netstates check scenarios/*.toml
+    Check {
+        /// Scenario files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Run an experiment: many seeded runs of a scenario, on every core.
+    ///
+    /// Example: netstates run scenarios/baseline.toml --runs 200 --set government.*.capacity=0.8
+    Run(RunArgs),
+    /// Compare the outcome distributions of scenarios, each against the first (the baseline).
+    ///
+    /// Each input is a scenario file (run now; all with the same seed and runs, so run i of
+    /// every scenario shares its random stream) or a finished result directory.
+    ///
+    /// Example: netstates compare scenarios/ambassadors-observer.toml scenarios/ambassadors-equal.toml --runs 500 --report report.html
+    Compare(CompareArgs),
+    /// Run the experiment at every point of a grid or a Latin hypercube over parameters.
+    ///
+    /// Every point runs the same runs with the same seed (common random numbers). Writes one
+    /// directory per point, sweep.csv (a row per point: the parameters, then each metric's
+    /// mean, sd, p5, p50, p95) and report.html (each metric against each parameter).
+    ///
+    /// Example: netstates sweep scenarios/baseline.toml --set model.ambassador.stakes.observer=0..0.4:5 --set government.*.ambassador=none,observer --runs 200
+    #[command(mut_args(study_help))]
+    Sweep(SweepArgs),
+    /// Global sensitivity of every metric to parameters: Sobol indices or Morris effects.
+    ///
+    /// Samples the parameters' box (Saltelli's design on a scrambled Sobol sequence, or Morris
+    /// trajectories, both from the seed), runs the experiment at every sample point (the mean
+    /// over its runs is the output), and computes first-order and total Sobol indices, or
+    /// Morris mu, mu* and sigma, with 95% bootstrap intervals, as SALib computes them. Writes
+    /// sensitivity.csv, points.csv and report.html.
+    ///
+    /// Example: netstates sensitivity scenarios/baseline.toml --param model.ambassador.stakes.observer=0..0.4 --param government.*.capacity=0.3..0.9 --samples 32 --runs 50
+    #[command(mut_args(study_help))]
+    Sensitivity(SensitivityArgs),
+    /// Re-run one run of a finished experiment, check its metrics against runs.csv bit for
+    /// bit, and optionally write its per-round trace.
+    ///
+    /// Example: netstates replay results/baseline --run 17 --trace run17.csv
+    Replay {
+        /// A result directory.
+        dir: PathBuf,
+        /// The run to replay (numbered from 0).
+        #[arg(long)]
+        run: u64,
+        /// Write every metric after every round to this CSV file.
+        #[arg(long)]
+        trace: Option<PathBuf>,
+    },
+    /// Combine the shard directories of one experiment into one directory.
+    ///
+    /// Example: netstates merge results/baseline/shard-*-of-4 --out results/baseline-merged
+    Merge {
+        /// Shard directories.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// The directory to write the merged experiment to.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// List the bundled scenario library, one line each.
+    ///
+    /// Example: netstates scenarios
+    Scenarios {
+        /// The folder holding the library.
+        #[arg(long, default_value = "scenarios")]
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The scenario file.
+    pub file: PathBuf,
+    /// Override a parameter: PATH=VALUE, e.g. model.opinion.confidence=0.3 or
+    /// firm.*.lobby_share=0.01..0.02 (uniform). Repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Override>,
+    #[command(flatten)]
+    pub exec: Execution,
+}
+
+/// How `run`, `sweep` and `sensitivity` play their runs and where they keep them. The help
+/// texts are `run`'s; the study commands reword theirs with [`study_help`].
+#[derive(Debug, Args)]
+pub struct Execution {
+    /// Number of runs (default: the scenario's `[experiment]` runs, else 1000).
+    #[arg(long)]
+    pub runs: Option<u64>,
+    /// The experiment's seed (default: the scenario's `[experiment]` seed, else 0).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: every core). Results do not depend on it.
+    #[arg(short, long)]
+    pub jobs: Option<usize>,
+    /// Output directory (default: `results/<scenario name>/`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Run only shard K of N (0-based): runs [K*R/N, (K+1)*R/N). Without it, Slurm's
+    /// SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT are used when both are set.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Continue the interrupted experiment in the output directory.
+    #[arg(long, conflicts_with = "force")]
+    pub resume: bool,
+    /// Replace whatever the output directory holds.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress output.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The scenario file.
+    pub file: PathBuf,
+    /// A parameter to sweep: PATH=LO..HI:STEPS (evenly spaced, both ends included),
+    /// PATH=A,B,C (these values: numbers or ambassador levels), PATH=LO..HI (a range, for
+    /// --design lhs), or PATH=VALUE (fixed at every point). Repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUES", required = true)]
+    pub set: Vec<Override>,
+    /// grid: every combination of the steps and lists; lhs: a Latin hypercube of --samples
+    /// points over the ranges and lists, drawn from the seed.
+    #[arg(long, value_enum, default_value = "grid")]
+    pub design: DesignArg,
+    /// Points of a Latin hypercube.
+    #[arg(long)]
+    pub samples: Option<usize>,
+    #[command(flatten)]
+    pub study: StudyArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// The scenario file.
+    pub file: PathBuf,
+    /// A parameter and its range: PATH=LO..HI. Repeatable (1 to 32 parameters).
+    #[arg(long = "param", value_name = "PATH=LO..HI", required = true)]
+    pub params: Vec<Override>,
+    /// Fix a parameter at every point: PATH=VALUE. Repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Override>,
+    /// sobol: first-order and total indices from N (D + 2) points; morris: elementary
+    /// effects from N (D + 1) points.
+    #[arg(long, value_enum, default_value = "sobol")]
+    pub method: MethodArg,
+    /// N: base points of Saltelli's design (a power of 2 keeps the Sobol sequence balanced),
+    /// or Morris trajectories (default: 64 for sobol, 20 for morris).
+    #[arg(long)]
+    pub samples: Option<usize>,
+    /// Levels of the Morris grid (even).
+    #[arg(long, default_value_t = 4)]
+    pub levels: usize,
+    /// Sobol: also second-order indices (interactions of pairs), from N (2D + 2) points.
+    #[arg(long)]
+    pub second_order: bool,
+    /// Bootstrap resamples for the 95% intervals.
+    #[arg(long, default_value_t = 100)]
+    pub resamples: usize,
+    #[command(flatten)]
+    pub study: StudyArgs,
+}
+
+/// The help of [`Execution`]'s arguments in `sweep` and `sensitivity`, where each point is an
+/// experiment.
+fn study_help(arg: clap::Arg) -> clap::Arg {
+    let help = match arg.get_id().as_str() {
+        "runs" => "Runs of every point (default: the scenario's `[experiment]` runs, else 1000)",
+        "seed" => "The seed of every point, and of the design's sampling (default: the scenario's)",
+        "out" => {
+            "Output directory (default: `results/<scenario name>-sweep/`, or `-sobol/` or \
+             `-morris/`)"
+        }
+        "shard" => {
+            "Play only shard K of N of the points (0-based): points [K*P/N, (K+1)*P/N), into the \
+             shared output directory; the same command without --shard then collects them. \
+             Without it, Slurm's SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT are used when \
+             both are set"
+        }
+        "resume" => {
+            "Continue the interrupted study in the output directory (finished points are kept)"
+        }
+        "force" => "Replace whatever study the output directory holds",
+        _ => return arg,
+    };
+    arg.help(help)
+}
+
+/// What `sweep` and `sensitivity` share: each point is an experiment.
+#[derive(Debug, Args)]
+pub struct StudyArgs {
+    #[command(flatten)]
+    pub exec: Execution,
+    /// A metric to show in the terminal (repeatable; default: capture, public_gap, welfare,
+    /// trust, compliance_rate). The files hold every metric.
+    #[arg(long = "metric", value_name = "NAME")]
+    pub metrics: Vec<String>,
+    /// Where to write the HTML report (default: report.html in the output directory).
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Scenario files or result directories; the first is the baseline.
+    #[arg(required = true, num_args = 2..)]
+    pub inputs: Vec<PathBuf>,
+    /// Runs of each scenario file (default: the first scenario file's `[experiment]` runs).
+    #[arg(long)]
+    pub runs: Option<u64>,
+    /// Seed of every scenario file (default: the first scenario file's `[experiment]` seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: every core).
+    #[arg(short, long)]
+    pub jobs: Option<usize>,
+    /// Write a self-contained HTML report (figures and the table) to this file.
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
+    /// Output on stdout: a table with verdicts, or JSON or CSV for scripts.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Bootstrap resamples for the intervals of differences.
+    #[arg(long, default_value_t = 2000)]
+    pub resamples: usize,
+    /// No progress output.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// How `compare` prints its result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+/// `--design` of `sweep`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DesignArg {
+    /// Every combination of the values of `LO..HI:STEPS` and `A,B,C` axes.
+    Grid,
+    /// `--samples` points of a Latin hypercube over `LO..HI` ranges and `A,B,C` lists.
+    Lhs,
+}
+
+impl From<DesignArg> for Design {
+    fn from(d: DesignArg) -> Design {
+        match d {
+            DesignArg::Grid => Design::Grid,
+            DesignArg::Lhs => Design::Lhs,
+        }
+    }
+}
+
+/// `--method` of `sensitivity`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MethodArg {
+    /// Sobol first-order and total indices from Saltelli's sample: N (D + 2) points.
+    Sobol,
+    /// Morris elementary effects (mu, mu*, sigma): N trajectories of D + 1 points.
+    Morris,
+}
+
+impl From<MethodArg> for Method {
+    fn from(m: MethodArg) -> Method {
+        match m {
+            MethodArg::Sobol => Method::Sobol,
+            MethodArg::Morris => Method::Morris,
+        }
+    }
+}

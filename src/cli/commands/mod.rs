@@ -1,0 +1,10 @@
+//! One file per command: each turns its arguments into library calls and prints the result.
+pub mod check;
+pub mod compare;
+pub mod merge;
+pub mod replay;
+pub mod run;
+pub mod scenarios;
+pub mod sensitivity;
+mod study;
+pub mod sweep;

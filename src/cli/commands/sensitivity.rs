@@ -1,0 +1,141 @@
+//! `netstates sensitivity`: Sobol indices or Morris effects of every metric.
+
+use crate::analysis::design::{Factor, Spec};
+use crate::analysis::sensitivity::{self as sa, Method, Resamples};
+use crate::cli::args::SensitivityArgs;
+use crate::cli::commands::study::{chosen_metrics, play_study, study_scenario, write};
+use crate::cli::error::{Error, design_error, sensitivity_error};
+use crate::cli::output::{say, sayln};
+use crate::model::metrics;
+use crate::report::{self, export, study_table};
+use crate::store::{self, study};
+
+/// `netstates sensitivity`.
+pub fn sensitivity(args: &SensitivityArgs, argv: &[String]) -> Result<(), Error> {
+    let (s, fixed) = study_scenario(&args.file, &args.set, &args.study, "--set")?;
+    if let Some(f) = fixed.iter().find(|f| !matches!(f.spec, Spec::Fixed(_))) {
+        return Err(Error::Usage(format!(
+            "--set {}: sensitivity fixes parameters with --set PATH=VALUE; give what varies \
+             with --param PATH=LO..HI",
+            f.path
+        )));
+    }
+    let mut paths = Vec::new();
+    let mut ranges = Vec::new();
+    for o in &args.params {
+        let f = Factor::parse(o, &s).map_err(|e| design_error(e, "--param"))?;
+        match f.spec {
+            Spec::Range { lo, hi } => ranges.push((lo, hi)),
+            _ => {
+                return Err(Error::Usage(format!(
+                    "--param {}={}: expected a numeric range LO..HI",
+                    o.path, o.value
+                )));
+            }
+        }
+        if paths.contains(&f.path) || args.set.iter().any(|o| o.path == f.path) {
+            return Err(Error::Usage(format!(
+                "--param {}: given twice (or also with --set)",
+                f.path
+            )));
+        }
+        paths.push(f.path);
+    }
+    if !(2..=100_000).contains(&args.resamples) {
+        return Err(Error::Usage(format!(
+            "--resamples must be between 2 and 100000, got {}",
+            args.resamples
+        )));
+    }
+    let method = Method::from(args.method);
+    let samples = args.samples.unwrap_or(match method {
+        Method::Sobol => 64,
+        Method::Morris => 20,
+    });
+    if method == Method::Sobol && !samples.is_power_of_two() && !args.study.exec.quiet {
+        eprintln!(
+            "note: --samples {samples} is not a power of 2; the Sobol sequence is balanced only \
+             at powers of 2"
+        );
+    }
+    let design = sa::Design {
+        method,
+        samples,
+        levels: args.levels,
+        second_order: args.second_order,
+    };
+    let x = sa::sample(&design, &ranges, s.seed).map_err(sensitivity_error)?;
+    let points: Vec<Vec<study::Setting>> = x
+        .iter()
+        .map(|row| row.iter().map(|&v| study::Setting::Number(v)).collect())
+        .collect();
+    let names = metrics::names(&s);
+    let shown = chosen_metrics(&names, &args.study.metrics)?;
+    let mut name = format!("sensitivity {} N={samples}", method.name());
+    match method {
+        Method::Morris => name.push_str(&format!(" levels={}", args.levels)),
+        Method::Sobol if args.second_order => name.push_str(" second-order"),
+        Method::Sobol => {}
+    }
+    let plan = study::Plan::new(&name, &s, paths, points);
+    let (out, summaries) = play_study(
+        &plan,
+        &s,
+        &args.study,
+        "sensitivity analysis",
+        method.name(),
+        argv,
+    )?;
+    let Some(summaries) = summaries else {
+        return Ok(());
+    };
+    let resamples = Resamples::draw(&design, ranges.len(), args.resamples, s.seed);
+    let mut analyses = Vec::with_capacity(names.len());
+    for (m, name) in names.iter().enumerate() {
+        let y: Vec<f64> = summaries
+            .iter()
+            .map(|p| p.metrics[m].summary.mean)
+            .collect();
+        let a = sa::analyze(&design, &x, &y, &resamples).map_err(sensitivity_error)?;
+        analyses.push((name.clone(), a));
+    }
+    let csv_path = write(
+        out.join(store::SENSITIVITY_CSV),
+        export::sensitivity_csv(&plan.factors, &analyses),
+    )?;
+    write(
+        out.join(store::POINTS_CSV),
+        export::sweep_csv(&plan.factors, &plan.points, &summaries),
+    )?;
+    if let Some(text) = export::second_order_csv(&plan.factors, &analyses) {
+        write(out.join(store::SECOND_ORDER_CSV), text)?;
+    }
+    let report_path = write(
+        args.study
+            .report
+            .clone()
+            .unwrap_or_else(|| out.join(store::REPORT_HTML)),
+        report::sensitivity_html::render(&plan, &s, method, args.resamples, &analyses),
+    )?;
+    for &m in &shown {
+        let (name, a) = &analyses[m];
+        say!(
+            "\n{}",
+            study_table::sensitivity_table(&plan.factors, name, a)
+        );
+    }
+    sayln!(
+        "\n{} for every metric in {}; the points and their outputs in {}; bar charts in {}",
+        match method {
+            Method::Sobol if args.second_order => {
+                "S1 and ST with 95% intervals (S2 in second-order.csv)"
+            }
+            Method::Sobol => "S1 and ST with 95% intervals",
+            Method::Morris => "mu, mu*, sigma and mu*'s 95% interval",
+        },
+        csv_path.display(),
+        out.join(store::POINTS_CSV).display(),
+        report_path.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,48 @@
+//! Result and study directories on disk: the formats of the files netstates writes
+//! (`runs.csv`, `summary.json`, `manifest.json`, `study.json`, and the one CSV dialect and
+//! number format of them all), writes that a reader never sees half done, resuming an
+//! interrupted experiment or study, and merging shards. Every file name lives here.
+//!
+//! This layer plays runs (through [`crate::run`]) and writes what they give; it computes no
+//! statistics beyond an experiment's summary and renders nothing for people.
+
+pub mod csv;
+mod durable;
+mod error;
+pub mod experiment;
+pub mod manifest;
+mod merge;
+pub mod runs;
+pub mod study;
+pub mod summary;
+
+pub use durable::{temporary, write_atomic};
+pub use error::{Refusal, StoreError};
+pub use experiment::{
+    Finished, Outcome, Placement, Request, Status, read_finished, read_manifest, run, shard_range,
+    status,
+};
+pub use manifest::{Manifest, Shard};
+pub use merge::merge;
+pub use summary::{MetricSummary, Summary};
+
+/// An experiment's rows, one per run.
+pub const RUNS: &str = "runs.csv";
+/// An experiment's summary statistics per metric.
+pub const SUMMARY: &str = "summary.json";
+/// What an experiment is and whether it finished.
+pub const MANIFEST: &str = "manifest.json";
+/// What a study is: its design and every point's values.
+pub const STUDY: &str = "study.json";
+/// The folder of a study's points, one result directory each.
+pub const POINTS: &str = "points";
+/// A sweep's table: one row per point.
+pub const SWEEP_CSV: &str = "sweep.csv";
+/// A sensitivity analysis's indices.
+pub const SENSITIVITY_CSV: &str = "sensitivity.csv";
+/// A sensitivity analysis's second-order indices.
+pub const SECOND_ORDER_CSV: &str = "second-order.csv";
+/// A sensitivity analysis's points and their outputs.
+pub const POINTS_CSV: &str = "points.csv";
+/// A study's HTML report.
+pub const REPORT_HTML: &str = "report.html";

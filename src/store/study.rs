@@ -1,0 +1,353 @@
+//! Studies: many experiments of one scenario, one per point of a design. A point sets some
+//! parameters (MODEL.md 1.2 paths) to values; every point plays the same runs with the same
+//! seed, so run i of every point shares its random stream (common random numbers) and the
+//! differences between points come from the parameters, not from the draws.
+//!
+//! A study lives in one directory: `study.json` (the factors and every point's values) and
+//! one result directory per point under `points/`, each an ordinary experiment (`runs.csv`,
+//! `summary.json`, `manifest.json`) that `replay` and `compare` read. Points start in order
+//! on one pool of worker threads, several at once (each point's runs are spread over the
+//! threads its neighbours leave idle); a point's files do not depend on it. An interrupted
+//! study keeps every finished point and the completed runs of those under way, and can be
+//! resumed. A shard `K/N` of a study plays points [K*P/N, (K+1)*P/N), so the shards of a
+//! cluster job share one directory, and the whole study run again then finds every point done
+//! and collects them. This module runs points; what is sampled and what is computed from the
+//! points' summaries belong to `analysis`.
+
+use std::fmt;
+use std::fs;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+use rayon::iter::{ParallelBridge, ParallelIterator};
+use serde::{Deserialize, Serialize};
+
+use super::csv;
+use super::durable::write_atomic;
+use super::error::{Refusal, StoreError};
+use super::experiment::{self, Outcome, Placement, Status, read_json, shard_range};
+use super::manifest::{now_rfc3339, scenario_hash};
+use super::summary::Summary;
+use super::{MANIFEST, POINTS, STUDY};
+use crate::run::Pool;
+use crate::scenario::{self, Level, Override, Scenario};
+
+/// One value a point gives a parameter: a number, or an ambassador level.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Setting {
+    Number(f64),
+    Level(Level),
+}
+
+impl fmt::Display for Setting {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Setting::Number(x) => f.write_str(&csv::number(*x)),
+            Setting::Level(l) => f.write_str(l.name()),
+        }
+    }
+}
+
+/// The points of a study and what they vary, as `study.json` records them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// `sweep grid`, `sweep lhs`, `sensitivity sobol`, `sensitivity morris`.
+    pub design: String,
+    pub scenario_name: String,
+    /// The hash of the scenario every point starts from (fixed `--set`s applied).
+    pub scenario_sha256: String,
+    pub seed: u64,
+    pub runs: u64,
+    /// The paths the points set, in column order.
+    pub factors: Vec<String>,
+    /// One row of settings per point, in `factors` order.
+    pub points: Vec<Vec<Setting>>,
+}
+
+impl Plan {
+    pub fn new(
+        design: &str,
+        base: &Scenario,
+        factors: Vec<String>,
+        points: Vec<Vec<Setting>>,
+    ) -> Plan {
+        Plan {
+            design: design.to_string(),
+            scenario_name: base.name.clone(),
+            scenario_sha256: scenario_hash(base),
+            seed: base.seed,
+            runs: base.runs,
+            factors,
+            points,
+        }
+    }
+
+    /// The scenario of point `i`: the base with the point's settings applied and checked as
+    /// `--set` is (ranges, and the rules that involve several keys).
+    pub fn scenario(&self, base: &Scenario, i: usize) -> Result<Scenario, StoreError> {
+        let mut s = base.clone();
+        let overrides: Vec<Override> = self
+            .factors
+            .iter()
+            .zip(&self.points[i])
+            .map(|(path, v)| Override {
+                path: path.clone(),
+                value: v.to_string(),
+            })
+            .collect();
+        scenario::apply_overrides(&mut s, &overrides).map_err(|e| {
+            let settings: Vec<String> = overrides
+                .iter()
+                .map(|o| format!("{}={}", o.path, o.value))
+                .collect();
+            StoreError::Point(format!("point {i} ({}): {e}", settings.join(", ")))
+        })?;
+        Ok(s)
+    }
+
+    /// Checks every point before anything runs.
+    pub fn check(&self, base: &Scenario) -> Result<(), StoreError> {
+        (0..self.points.len()).try_for_each(|i| self.scenario(base, i).map(drop))
+    }
+}
+
+/// `study.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StudyFile {
+    pub netstates_version: String,
+    pub plan: Plan,
+    pub command_line: Vec<String>,
+    pub started: String,
+}
+
+/// A point's result directory: `points/0007`.
+pub fn point_dir(out: &Path, i: usize, points: usize) -> PathBuf {
+    let width = points.saturating_sub(1).to_string().len().max(4);
+    out.join(POINTS).join(format!("{i:0width$}"))
+}
+
+/// One study to run into a directory.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    pub plan: &'a Plan,
+    pub base: &'a Scenario,
+    /// Its shard is of the points.
+    pub place: Placement,
+}
+
+/// How a study ended.
+#[derive(Debug)]
+pub enum StudyOutcome {
+    /// Every point is done: their summaries in point order, and how many were already done.
+    Finished {
+        summaries: Vec<Summary>,
+        reused: usize,
+    },
+    /// This shard's points are done.
+    ShardDone { points: Range<usize>, reused: usize },
+    /// Stopped by the user inside point `point`.
+    Interrupted { point: usize, done: u64, total: u64 },
+}
+
+/// Reads a study directory's `study.json`, if any.
+pub fn read_study(out: &Path) -> Result<Option<StudyFile>, StoreError> {
+    let path = out.join(STUDY);
+    if !path.exists() {
+        return Ok(None);
+    }
+    read_json(&path).map(Some)
+}
+
+/// Writes `study.json` for this plan, after checking that the directory holds no other study
+/// (or may be cleared of it). An unchanged study keeps its start time.
+fn write_study_file(req: &Request) -> Result<(), StoreError> {
+    let out = &req.place.out;
+    if out.join(MANIFEST).exists() {
+        return Err(StoreError::refused(out, Refusal::HoldsExperiment));
+    }
+    let existing = read_study(out)?;
+    let started = match existing {
+        Some(file) if file.plan == *req.plan => file.started,
+        Some(_) if req.place.force => {
+            let points = out.join(POINTS);
+            if points.exists() {
+                fs::remove_dir_all(&points).map_err(|e| StoreError::io("remove", &points, e))?;
+            }
+            now_rfc3339()
+        }
+        Some(_) => return Err(StoreError::refused(out, Refusal::OtherStudy)),
+        None => now_rfc3339(),
+    };
+    fs::create_dir_all(out).map_err(|e| StoreError::io("create", out, e))?;
+    let file = StudyFile {
+        netstates_version: env!("CARGO_PKG_VERSION").to_string(),
+        plan: req.plan.clone(),
+        command_line: req.place.command_line.clone(),
+        started,
+    };
+    let json =
+        serde_json::to_string_pretty(&file).map_err(|e| StoreError::io("encode", out, e))? + "\n";
+    let path = out.join(STUDY);
+    write_atomic(&path, json.as_bytes()).map_err(|e| StoreError::io("write", &path, e))
+}
+
+/// Plays a study's points (or one shard's) into `req.place.out` on `pool`. Points start in
+/// order; while one point's runs leave threads idle, the next point starts on them.
+/// `progress(done, total)` counts runs over the points this call plays; `stop` ends the study
+/// after the runs under way.
+pub fn run(
+    req: &Request,
+    pool: &Pool,
+    stop: &AtomicBool,
+    progress: impl FnMut(u64, u64) + Send,
+) -> Result<StudyOutcome, StoreError> {
+    let out = &req.place.out;
+    let plan = req.plan;
+    write_study_file(req)?;
+
+    let n = plan.points.len();
+    let (k, count) = req.place.shard;
+    let range = shard_range(k, count, n as u64);
+    let range = range.start as usize..range.end as usize;
+    let dirs: Vec<PathBuf> = range.clone().map(|i| point_dir(out, i, n)).collect();
+    let statuses = dirs
+        .iter()
+        .map(|d| experiment::status(d))
+        .collect::<Result<Vec<_>, _>>()?;
+    if !req.place.resume
+        && !req.place.force
+        && let Some(at) = statuses
+            .iter()
+            .position(|s| matches!(s, Status::Interrupted(_)))
+    {
+        return Err(StoreError::refused(
+            out,
+            Refusal::StudyInterrupted {
+                point: range.start + at,
+            },
+        ));
+    }
+
+    let total = plan.runs * range.len() as u64;
+    let reused = statuses
+        .iter()
+        .filter(|s| matches!(s, Status::Finished(_)))
+        .count();
+    let halt = AtomicBool::new(false);
+    let done = Mutex::new((vec![0u64; range.len()], progress));
+    let play = |k: usize| -> Result<Outcome, StoreError> {
+        let i = range.start + k;
+        let scenario = plan.scenario(req.base, i)?;
+        let point = experiment::Request {
+            scenario: &scenario,
+            place: Placement {
+                out: dirs[k].clone(),
+                shard: (0, 1),
+                resume: matches!(statuses[k], Status::Interrupted(_)),
+                ..req.place.clone()
+            },
+        };
+        experiment::run(&point, pool, stop, |runs_done, _| {
+            let mut guard = done.lock().unwrap_or_else(PoisonError::into_inner);
+            let (per_point, progress) = &mut *guard;
+            per_point[k] = runs_done;
+            let sum = per_point.iter().sum();
+            progress(sum, total);
+        })
+    };
+    let mut outcomes: Vec<(usize, Result<Outcome, StoreError>)> = pool.install(|| {
+        (0..range.len())
+            .par_bridge()
+            .filter(|_| !halt.load(Ordering::Relaxed))
+            .map(|k| {
+                let outcome = play(k);
+                if !matches!(
+                    outcome,
+                    Ok(Outcome::Finished { .. } | Outcome::AlreadyDone { .. })
+                ) {
+                    halt.store(true, Ordering::Relaxed);
+                }
+                (k, outcome)
+            })
+            .collect()
+    });
+    outcomes.sort_by_key(|(k, _)| *k);
+
+    // In point order: the first failure, else the first point not finished, else every summary.
+    let mut summaries = Vec::with_capacity(range.len());
+    let mut unfinished = None;
+    let mut next = 0;
+    for (k, outcome) in outcomes {
+        if k != next {
+            unfinished.get_or_insert(range.start + next);
+        }
+        next = k + 1;
+        match outcome {
+            Err(e) => return Err(e),
+            Ok(Outcome::Finished { summary, .. } | Outcome::AlreadyDone { summary }) => {
+                summaries.push(summary);
+            }
+            Ok(Outcome::Interrupted { .. }) => {
+                unfinished.get_or_insert(range.start + k);
+            }
+        }
+    }
+    if next != range.len() {
+        unfinished.get_or_insert(range.start + next);
+    }
+    if let Some(point) = unfinished {
+        let (per_point, _) = done.into_inner().unwrap_or_else(PoisonError::into_inner);
+        return Ok(StudyOutcome::Interrupted {
+            point,
+            done: per_point.iter().sum(),
+            total,
+        });
+    }
+    Ok(if range.len() == n {
+        StudyOutcome::Finished { summaries, reused }
+    } else {
+        StudyOutcome::ShardDone {
+            points: range,
+            reused,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Scenario {
+        scenario::load(Path::new("scenarios/baseline.toml")).expect("the bundled baseline loads")
+    }
+
+    #[test]
+    fn a_point_that_breaks_a_rule_is_named() {
+        let s = base();
+        let plan = Plan::new(
+            "sweep grid",
+            &s,
+            vec![
+                "model.ambassador.stakes.equal".into(),
+                "model.coregulation.ngo_seat".into(),
+            ],
+            vec![
+                vec![Setting::Number(0.5), Setting::Number(0.5)],
+                vec![Setting::Number(0.9), Setting::Number(0.5)],
+            ],
+        );
+        let e = plan
+            .check(&s)
+            .expect_err("stakes 0.9 + seat 0.5 exceed 1")
+            .to_string();
+        assert!(
+            e.starts_with(
+                "point 1 (model.ambassador.stakes.equal=0.9, model.coregulation.ngo_seat=0.5)"
+            ),
+            "{e}"
+        );
+    }
+}
