@@ -6,8 +6,8 @@
 //! A study lives in one directory: `study.json` (the factors and every point's values) and
 //! one result directory per point under `points/`, each an ordinary experiment (`runs.csv`,
 //! `summary.json`, `manifest.json`) that `replay` and `compare` read. Points start in order
-//! on one pool of worker threads, several at once (each point's runs are spread over the
-//! threads its neighbours leave idle); a point's files do not depend on it. An interrupted
+//! on one pool of worker threads: one at a time when a point has runs enough for every thread,
+//! else several at once; a point's files do not depend on it. An interrupted
 //! study keeps every finished point and the completed runs of those under way, and can be
 //! resumed. A shard `K/N` of a study plays points [K*P/N, (K+1)*P/N), so the shards of a
 //! cluster job share one directory, and the whole study run again then finds every point done
@@ -195,7 +195,7 @@ fn write_study_file(req: &Request) -> Result<(), StoreError> {
 }
 
 /// Plays a study's points (or one shard's) into `req.place.out` on `pool`. Points start in
-/// order; while one point's runs leave threads idle, the next point starts on them.
+/// order; when a point's runs leave threads idle, the next point starts on them.
 /// `progress(done, total)` counts runs over the points this call plays; `stop` ends the study
 /// after the runs under way.
 pub fn run(
@@ -258,22 +258,32 @@ pub fn run(
             progress(sum, total);
         })
     };
-    let mut outcomes: Vec<(usize, Result<Outcome, StoreError>)> = pool.install(|| {
-        (0..range.len())
-            .par_bridge()
-            .filter(|_| !halt.load(Ordering::Relaxed))
-            .map(|k| {
-                let outcome = play(k);
-                if !matches!(
-                    outcome,
-                    Ok(Outcome::Finished { .. } | Outcome::AlreadyDone { .. })
-                ) {
-                    halt.store(true, Ordering::Relaxed);
-                }
-                (k, outcome)
-            })
-            .collect()
-    });
+    let play_unless_halted = |k: usize| {
+        if halt.load(Ordering::Relaxed) {
+            return None;
+        }
+        let outcome = play(k);
+        if !matches!(
+            outcome,
+            Ok(Outcome::Finished { .. } | Outcome::AlreadyDone { .. })
+        ) {
+            halt.store(true, Ordering::Relaxed);
+        }
+        Some((k, outcome))
+    };
+    // A point with at least as many runs as threads keeps them all busy: points play one
+    // after the other. With fewer, the next points start on the threads left idle.
+    let alone = plan.runs >= pool.jobs() as u64 || range.len() < 2;
+    let mut outcomes: Vec<(usize, Result<Outcome, StoreError>)> = if alone {
+        (0..range.len()).map_while(play_unless_halted).collect()
+    } else {
+        pool.install(|| {
+            (0..range.len())
+                .par_bridge()
+                .filter_map(play_unless_halted)
+                .collect()
+        })
+    };
     outcomes.sort_by_key(|(k, _)| *k);
 
     // In point order: the first failure, else the first point not finished, else every summary.
