@@ -1,5 +1,7 @@
 //! netstates integration tests, one binary with a module per behaviour.
+mod architecture;
 mod cli;
+mod csv_files;
 mod determinism;
 mod model_limits;
 mod scenario_errors;
