@@ -44,7 +44,7 @@ pub(super) fn resolve(
         };
         let opinion = opinion(r, &e.opinion, issues);
         let ideal: Vec<Param> = r
-            .issue_map(&e.ideal, "ideal", &issues)
+            .issue_map(&e.ideal, "ideal", issues)
             .into_iter()
             .map(|p| p.unwrap_or(Param::Fixed(0.5)))
             .collect();
