@@ -83,22 +83,41 @@ pub const MAX_POINTS: usize = 1_000_000;
 
 impl Factor {
     /// Reads `PATH=VALUE` against a scenario: the path must name a settable parameter and
-    /// every value must be one it can take. The error names the argument.
+    /// every value must be one it can take. In the relative form `PATH*=VALUE` the values are
+    /// factors (numbers) that multiply each agent's value; whether every product is in the
+    /// key's range is checked per point, by [`crate::store::study::Plan::check`]. The error
+    /// names the argument.
     pub fn parse(o: &Override, s: &Scenario) -> Result<Factor, DesignError> {
         let whole = |reason: String| DesignError::Factor {
             path: o.path.clone(),
             value: o.value.clone(),
             reason,
         };
-        if ["experiment.runs", "experiment.seed", "scenario.rounds"].contains(&o.path.as_str()) {
+        if ["experiment.runs", "experiment.seed", "scenario.rounds"].contains(&o.target_path()) {
             return Err(whole(
                 "a study cannot vary this; give it for every point, or in the file".into(),
             ));
         }
-        let target = paths::resolve(&o.path, s).map_err(whole)?;
+        let target = paths::resolve(o.target_path(), s).map_err(whole)?;
+        let relative = o.relative();
+        if relative && target.range().is_none() {
+            return Err(whole(
+                "the relative form *= multiplies a number; this path holds an ambassador level"
+                    .into(),
+            ));
+        }
         let setting = |word: &str| -> Result<Setting, DesignError> {
+            if relative {
+                return match word.trim().parse::<f64>() {
+                    Ok(x) if x.is_finite() => Ok(Setting::Number(x)),
+                    _ => Err(whole(format!(
+                        "the relative form *= takes factors, numbers, got \"{}\"",
+                        word.trim()
+                    ))),
+                };
+            }
             let value = Override {
-                path: o.path.clone(),
+                path: o.target_path().to_string(),
                 value: word.trim().to_string(),
             }
             .parsed_value();

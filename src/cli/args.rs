@@ -98,7 +98,8 @@ pub struct RunArgs {
     /// The scenario file.
     pub file: PathBuf,
     /// Override a parameter: PATH=VALUE, e.g. model.opinion.confidence=0.3 or
-    /// firm.*.lobby_share=0.01..0.02 (uniform). Repeatable.
+    /// firm.*.lobby_share=0.01..0.02 (uniform), or PATH*=X to multiply the value every named
+    /// agent has in the scenario by X, e.g. government.*.susceptibility*=1.5. Repeatable.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<Override>,
     #[command(flatten)]
@@ -142,7 +143,8 @@ pub struct SweepArgs {
     pub file: PathBuf,
     /// A parameter to sweep: PATH=LO..HI:STEPS (evenly spaced, both ends included),
     /// PATH=A,B,C (these values: numbers or ambassador levels), PATH=LO..HI (a range, for
-    /// --design lhs), or PATH=VALUE (fixed at every point). Repeatable.
+    /// --design lhs), or PATH=VALUE (fixed at every point). PATH*=... sweeps factors that
+    /// multiply the value every named agent has in the scenario. Repeatable.
     #[arg(long = "set", value_name = "PATH=VALUES", required = true)]
     pub set: Vec<Override>,
     /// grid: every combination of the steps and lists; lhs: a Latin hypercube of --samples
@@ -160,7 +162,9 @@ pub struct SweepArgs {
 pub struct SensitivityArgs {
     /// The scenario file.
     pub file: PathBuf,
-    /// A parameter and its range: PATH=LO..HI. Repeatable (1 to 32 parameters).
+    /// A parameter and its range: PATH=LO..HI, or PATH*=LO..HI for a factor that multiplies
+    /// the value every named agent has in the scenario (e.g.
+    /// 'government.*.susceptibility*=0.5..2'). Repeatable (1 to 32 parameters).
     #[arg(long = "param", value_name = "PATH=LO..HI", required = true)]
     pub params: Vec<Override>,
     /// Fix a parameter at every point: PATH=VALUE. Repeatable.
@@ -231,6 +235,10 @@ pub struct CompareArgs {
     /// Scenario files or result directories; the first is the baseline.
     #[arg(required = true, num_args = 2..)]
     pub inputs: Vec<PathBuf>,
+    /// Override a parameter of every scenario file, as `run --set` does: PATH=VALUE, or
+    /// PATH*=X to multiply every named agent's value by X. Repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Override>,
     /// Runs of each scenario file (default: the first scenario file's `[experiment]` runs).
     #[arg(long)]
     pub runs: Option<u64>,

@@ -5,10 +5,11 @@ use rand::Rng;
 use super::{World, index};
 
 impl World<'_> {
-    /// MODEL.md 3, campaigns: each NGO spends budget x campaign_share over its (target, focus
-    /// issue) pairs, then each firm revenue x pr_share over its (market, issue) pairs; a pair
-    /// with spend m reaches min(citizens, floor(m / cost_per_citizen)) citizens drawn with
-    /// replacement, each moving `persuasion` of the way to the spender's ideal.
+    /// MODEL.md 3, campaigns: each NGO spends budget x campaign_share equally over its (target,
+    /// focus issue) pairs, then each firm revenue x pr_share over its markets in proportion
+    /// to their market size, equally over the issues; a pair with spend m reaches
+    /// min(citizens, floor(m / cost_per_citizen)) citizens drawn with replacement, each moving
+    /// `persuasion` of the way to the spender's ideal.
     #[inline(never)] // one call per round; keeps phases apart in profiles
     pub(super) fn campaigns(&mut self, rng: &mut impl Rng) {
         let k = self.k;
@@ -33,12 +34,14 @@ impl World<'_> {
         for f in 0..self.firms.len() {
             let v = &self.firms[f].values;
             let money = v.revenue * v.pr_share;
-            let pairs = s.firms[f].markets.len() * k;
-            if pairs == 0 || money <= 0.0 {
+            if s.firms[f].markets.is_empty() || money <= 0.0 {
                 continue;
             }
-            let per_pair = money / pairs as f64;
+            let total = self.market_total(f);
             for g in s.firms[f].markets.iter() {
+                let size = self.governments[g].values.market_size;
+                // money x size / (total x K): with every size 1, money / (markets x K), as v1.
+                let per_pair = money * size / (total * k as f64);
                 for issue in 0..k {
                     let ideal = self.firm_ideal[f * k + issue];
                     self.persuade(g, issue, per_pair, ideal, rng);

@@ -7,7 +7,7 @@ use super::World;
 
 impl World<'_> {
     /// MODEL.md 3, compliance: for every (firm, market, issue) with gap = p - ideal > 0, the
-    /// firm complies with probability π = integrity + (1 - integrity) min(1, E / C)
+    /// firm (whose revenue in a market is its share by market size) complies with probability π = integrity + (1 - integrity) min(1, E / C)
     /// (+ buyin at a table, at most 1) and pays C; otherwise it is caught with probability d,
     /// pays the fine, and the citizens of g turn against it (backlash). Watchdog money is
     /// spent every round.
@@ -35,8 +35,11 @@ impl World<'_> {
         for f in 0..self.firms.len() {
             let markets = &s.firms[f].markets;
             let integrity = self.firms[f].values.integrity;
-            let revenue_here = self.firms[f].values.revenue / markets.len() as f64;
+            let revenue = self.firms[f].values.revenue;
+            let total = self.market_total(f);
             for g in markets.iter() {
+                // With every size 1 this is revenue / markets, as in v1, to the bit.
+                let revenue_here = revenue * self.governments[g].values.market_size / total;
                 let w = self.scratch.watchdog[g];
                 let omega = w / (w + watchdog_half);
                 let gov = &self.governments[g];

@@ -6,8 +6,10 @@ use super::World;
 
 impl World<'_> {
     /// MODEL.md 3, coregulation: for each g and each co-regulated issue k,
-    /// q = (1 - β - ν) G + β ȳ + ν z̄ with β = stakes[ambassador] (0 where no firm operates),
-    /// ν = ngo_seat where an NGO targets g on k, z̄ their budget-weighted mean ideal.
+    /// q = (1 - β - ν) L + β ȳ + ν z̄ with β = stakes[ambassador] (0 where no firm operates),
+    /// ν = ngo_seat where an NGO targets g on k, z̄ their budget-weighted mean ideal, and
+    /// L = (1 - I) G + I ℓ the government's seat, lobbied with the I and ℓ in force (v2: in
+    /// v1 the seat was G, so a table shielded its issue from lobbying).
     #[inline(never)] // one call per round; keeps phases apart in profiles
     pub(super) fn coregulation(&mut self) {
         let s = self.scenario;
@@ -39,8 +41,10 @@ impl World<'_> {
                 } else {
                     (0.0, 0.0)
                 };
+                let intensity = self.intensity[i];
+                let seat = (1.0 - intensity) * sc.position[i] + intensity * self.lobby_target[i];
                 self.standard[i] =
-                    (1.0 - beta - nu) * sc.position[i] + beta * sc.firm_ideal[i] + nu * ngo_ideal;
+                    (1.0 - beta - nu) * seat + beta * sc.firm_ideal[i] + nu * ngo_ideal;
                 self.coregulated[i] = true;
             }
         }

@@ -6,7 +6,7 @@ use super::World;
 
 impl World<'_> {
     /// MODEL.md 3, lobbying: each firm spends revenue x lobby_share over (market, issue) pairs
-    /// in proportion to w = (1 + access[ambassador]) salience |ideal - G|, each NGO
+    /// in proportion to w = market_size (1 + access[ambassador]) salience |ideal - G|, each NGO
     /// budget x advocacy_share over (target, focus issue) pairs with w = salience |ideal - G|
     /// (nothing when the weights sum to 0). Per (g, k): I = s S / (s S + half_saturation)
     /// and ℓ = the spend-weighted mean ideal.
@@ -21,7 +21,9 @@ impl World<'_> {
         for f in 0..self.firms.len() {
             let ideal = &self.firm_ideal[f * k..(f + 1) * k];
             let weight = |g: usize, issue: usize| {
-                (1.0 + self.model.access(self.governments[g].ambassador))
+                let gov = &self.governments[g];
+                gov.values.market_size
+                    * (1.0 + self.model.access(gov.ambassador))
                     * issues[issue].salience
                     * (ideal[issue] - self.scratch.position[g * k + issue]).abs()
             };

@@ -43,39 +43,53 @@ pub fn is_count(s: &Scenario) -> Vec<bool> {
 
 impl World<'_> {
     /// Every metric of the current state, in column order, into `out` (cleared first).
+    /// Means over governments and over (government, issue) pairs weigh each government by
+    /// its current `market_size` w (v2): sum of w x / (K sum of w) over pairs; with every
+    /// size 1 they are plain means. Counts, sums and `ambassador_share` are not weighted.
     pub fn metrics_into(&mut self, out: &mut Vec<f64>) {
         out.clear();
         self.mean_opinions();
         self.compute_firm_ideals();
         let k = self.k;
-        let n = self.governments.len();
-        let pairs = (n * k) as f64;
         let s = self.scenario;
+        let weights = || self.governments.iter().map(|g| g.values.market_size);
+        let total_weight: f64 = weights().sum();
+        let pairs = total_weight * k as f64;
 
         for issue in 0..k {
-            let sum: f64 = (0..n).map(|g| self.policy[g * k + issue]).sum();
-            out.push(sum / n as f64);
+            let sum: f64 = weights()
+                .enumerate()
+                .map(|(g, w)| w * self.policy[g * k + issue])
+                .sum();
+            out.push(sum / total_weight);
         }
         let (mut gap, mut capture, mut weighted_sq) = (0.0, 0.0, 0.0);
-        for g in 0..n {
+        for (g, gov) in self.governments.iter().enumerate() {
+            let w = gov.values.market_size;
             for issue in 0..k {
                 let i = g * k + issue;
                 let public = (self.policy[i] - self.mean[i]).abs();
-                gap += public;
-                if self.governments[g].firms > 0 {
+                gap += w * public;
+                if gov.firms > 0 {
                     let firms = (self.policy[i] - self.scratch.firm_ideal[i]).abs();
                     if public + firms > 0.0 {
-                        capture += public / (public + firms);
+                        capture += w * (public / (public + firms));
                     }
                 }
-                weighted_sq += s.issues[issue].salience * public * public;
+                weighted_sq += w * s.issues[issue].salience * public * public;
             }
         }
         let salience: f64 = s.issues.iter().map(|i| i.salience).sum();
         out.push(gap / pairs);
         out.push(capture / pairs);
-        out.push(1.0 - weighted_sq / (n as f64 * salience));
-        out.push(self.governments.iter().map(|g| g.values.trust).sum::<f64>() / n as f64);
+        out.push(1.0 - weighted_sq / (total_weight * salience));
+        out.push(
+            self.governments
+                .iter()
+                .map(|g| g.values.market_size * g.values.trust)
+                .sum::<f64>()
+                / total_weight,
+        );
         let c = &self.counters;
         out.push(if c.checks == 0 {
             1.0
@@ -95,7 +109,7 @@ impl World<'_> {
                 let mean = self.mean[g * k + issue];
                 let o = &self.opinions[g][issue * cit..(issue + 1) * cit];
                 let var = o.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / cit as f64;
-                polarization += var.sqrt();
+                polarization += gov.values.market_size * var.sqrt();
             }
         }
         out.push(polarization / pairs);
@@ -104,7 +118,11 @@ impl World<'_> {
             .iter()
             .filter(|g| g.ambassador != Level::None)
             .count();
-        out.push(with as f64 / n as f64);
+        out.push(with as f64 / self.governments.len() as f64);
         out.push(self.counters.scandals as f64);
+        // No metric is a signed zero: -0.0 + 0.0 is 0.0, every other value is unchanged.
+        for x in out.iter_mut() {
+            *x += 0.0;
+        }
     }
 }

@@ -370,6 +370,16 @@ impl<'s> World<'s> {
         }
     }
 
+    /// The sum of the market sizes of firm `f`'s markets, in government order: what a firm's
+    /// revenue, PR money and lobbying are split by.
+    fn market_total(&self, f: usize) -> f64 {
+        self.scenario.firms[f]
+            .markets
+            .iter()
+            .map(|g| self.governments[g].values.market_size)
+            .sum()
+    }
+
     /// Whether every number of the state is finite (used to find the phase that produced a
     /// NaN or infinite metric).
     pub fn is_finite(&self) -> bool {

@@ -150,6 +150,10 @@ key_table! {
         adjustment: Adjustment = "adjustment", Range::OpenClosed(0.0, 1.0), Some(0.3);
         capacity: Capacity = "capacity", Range::UNIT, Some(0.5);
         trust: Trust = "trust", Range::UNIT, Some(0.5);
+        /// The relative size of the government's market (v2): a firm splits its revenue, PR
+        /// money and lobbying over its markets in proportion, and metrics over governments
+        /// weigh each by it.
+        market_size: MarketSize = "market_size", Range::Positive, Some(1.0);
     }
 }
 

@@ -172,6 +172,25 @@ pub fn apply_overrides(s: &mut Scenario, overrides: &[Override]) -> Result<(), O
                 ))),
             }
         };
+        if o.relative() {
+            if ["experiment.runs", "experiment.seed", "scenario.rounds"].contains(&o.target_path())
+            {
+                return Err(whole(
+                    "the relative form *= multiplies a parameter of the scenario's agents or \
+                     [model]"
+                        .into(),
+                ));
+            }
+            let factor: f64 = o.value.parse().map_err(|_| {
+                whole(format!(
+                    "the relative form *= takes one factor, a number, got \"{}\"",
+                    o.value
+                ))
+            })?;
+            let target = paths::resolve(o.target_path(), s).map_err(whole)?;
+            paths::scale(s, &target, factor).map_err(whole)?;
+            continue;
+        }
         match o.path.as_str() {
             "experiment.runs" => s.runs = int(1, 1_000_000_000)?,
             "experiment.seed" => s.seed = int(0, u64::MAX)?,

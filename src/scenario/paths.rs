@@ -270,11 +270,99 @@ pub fn apply(s: &mut Scenario, target: &Target, value: &Value) {
     }
 }
 
-/// One `--set PATH=VALUE` from the command line.
+/// Multiplies the value of every agent (or the model key) a numeric target names by
+/// `factor`, both bounds of a uniform parameter, as `PATH*=X` does. A product outside the
+/// key's range is an error that names the agent; nothing is changed then.
+pub fn scale(s: &mut Scenario, target: &Target, factor: f64) -> Result<(), String> {
+    let Some(range) = target.range() else {
+        return Err(
+            "the relative form *= multiplies a number; this path holds an ambassador level".into(),
+        );
+    };
+    if !factor.is_finite() {
+        return Err(format!("the factor must be a finite number, got {factor}"));
+    }
+    let times = |p: Param| match p {
+        Param::Fixed(x) => Param::Fixed(x * factor),
+        Param::Uniform(lo, hi) if factor >= 0.0 => Param::Uniform(lo * factor, hi * factor),
+        Param::Uniform(lo, hi) => Param::Uniform(hi * factor, lo * factor),
+    };
+    let shown = |p: Param| match p {
+        Param::Fixed(x) => format!("{x}"),
+        Param::Uniform(lo, hi) => format!("uniform [{lo}, {hi}]"),
+    };
+    // Every product is checked before any is written.
+    let mut changes: Vec<(usize, Param)> = Vec::new();
+    let mut check = |who: String, index: usize, p: Param| -> Result<(), String> {
+        let new = times(p);
+        check_param(new, range)
+            .map_err(|e| format!("{who}: {} x {factor} = {}: {e}", shown(p), shown(new)))?;
+        changes.push((index, new));
+        Ok(())
+    };
+    match target {
+        Target::Model(k) => check("model".into(), 0, *s.model.values.get(*k))?,
+        Target::Government(m, k) => {
+            for i in m.iter() {
+                let g = &s.governments[i];
+                check(format!("government \"{}\"", g.id), i, *g.values.get(*k))?;
+            }
+        }
+        Target::Firm(m, k) => {
+            for i in m.iter() {
+                let f = &s.firms[i];
+                check(format!("firm \"{}\"", f.id), i, *f.values.get(*k))?;
+            }
+        }
+        Target::Ngo(m, k) => {
+            for i in m.iter() {
+                let n = &s.ngos[i];
+                check(format!("ngo \"{}\"", n.id), i, *n.values.get(*k))?;
+            }
+        }
+        Target::Ideal(kind, m, issue) => {
+            for i in m.iter() {
+                let (id, ideal) = match kind {
+                    AgentKind::Government => (&s.governments[i].id, &s.governments[i].ideal),
+                    AgentKind::Firm => (&s.firms[i].id, &s.firms[i].ideal),
+                    AgentKind::Ngo => (&s.ngos[i].id, &s.ngos[i].ideal),
+                };
+                check(format!("{} \"{id}\"", kind.name()), i, ideal[*issue])?;
+            }
+        }
+        Target::DiffusionStakes | Target::Ambassador(_) => {}
+    }
+    for (i, p) in changes {
+        match target {
+            Target::Model(k) => *s.model.values.get_mut(*k) = p,
+            Target::Government(_, k) => *s.governments[i].values.get_mut(*k) = p,
+            Target::Firm(_, k) => *s.firms[i].values.get_mut(*k) = p,
+            Target::Ngo(_, k) => *s.ngos[i].values.get_mut(*k) = p,
+            Target::Ideal(kind, _, issue) => match kind {
+                AgentKind::Government => s.governments[i].ideal[*issue] = p,
+                AgentKind::Firm => s.firms[i].ideal[*issue] = p,
+                AgentKind::Ngo => s.ngos[i].ideal[*issue] = p,
+            },
+            Target::DiffusionStakes | Target::Ambassador(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// One `--set PATH=VALUE` from the command line, or `PATH*=X`, the relative form that
+/// multiplies the value every agent the path names has in the scenario by X (MODEL.md 1.2).
+/// `path` is kept as typed, the `*` of the relative form included.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Override {
     pub path: String,
     pub value: String,
+}
+
+/// Whether a path as typed is in the relative form `PATH*` (a final `*` after a key, not a
+/// wildcard id such as `firm.*`).
+pub fn is_relative(path: &str) -> bool {
+    path.strip_suffix('*')
+        .is_some_and(|rest| !rest.is_empty() && !rest.ends_with('.'))
 }
 
 impl std::str::FromStr for Override {
@@ -291,6 +379,20 @@ impl std::str::FromStr for Override {
 }
 
 impl Override {
+    /// Whether this is the relative form `PATH*=X`.
+    pub fn relative(&self) -> bool {
+        is_relative(&self.path)
+    }
+
+    /// The path of the parameter, without the `*` of the relative form.
+    pub fn target_path(&self) -> &str {
+        if self.relative() {
+            &self.path[..self.path.len() - 1]
+        } else {
+            &self.path
+        }
+    }
+
     /// The value as a scenario file would give it: a number, `lo..hi` for a uniform
     /// parameter, or a word.
     pub fn parsed_value(&self) -> super::raw::SetValue {

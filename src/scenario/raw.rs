@@ -349,6 +349,7 @@ pub struct RawGovernment {
     pub ambassador: Option<Sp<String>>,
     pub coregulate: Option<IdList>,
     pub peers: Option<IdList>,
+    pub market_size: Option<Sp<Param>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -512,7 +513,7 @@ impl Entry for RawGovernment {
     }
     fn merge(&mut self, c: Self) {
         merge_fields!(self, c; kind, count, citizens, opinion, ideal, policy, responsiveness,
-            susceptibility, adjustment, capacity, trust, ambassador, coregulate, peers);
+            susceptibility, adjustment, capacity, trust, ambassador, coregulate, peers, market_size);
     }
 }
 

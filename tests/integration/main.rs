@@ -4,6 +4,7 @@ mod cli;
 mod csv_files;
 mod determinism;
 mod model_limits;
+mod model_v2;
 mod scenario_errors;
 mod sensitivity;
 mod study;

@@ -2,7 +2,7 @@
 
 use crate::analysis::comparison::{self, Sample};
 use crate::cli::args::{CompareArgs, Format};
-use crate::cli::error::Error;
+use crate::cli::error::{Error, set_error};
 use crate::cli::execution::{checked_runs, jobs_or_all};
 use crate::cli::output::{say, sayln};
 use crate::cli::progress::Progress;
@@ -22,7 +22,9 @@ pub fn compare(args: &CompareArgs) -> Result<(), Error> {
         loaded.push(if input.is_dir() {
             None
         } else {
-            Some(scenario::load(input)?)
+            let mut s = scenario::load(input)?;
+            scenario::apply_overrides(&mut s, &args.set).map_err(set_error)?;
+            Some(s)
         });
     }
     let first = loaded.iter().flatten().next();

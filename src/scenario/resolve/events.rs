@@ -22,6 +22,17 @@ pub(super) fn resolve(r: &mut Resolver, raw: &[Sp<RawEvent>], scenario: &Scenari
         let mut sets = Vec::new();
         let mut locs = Vec::new();
         for (path, value) in e.value.set.iter().flat_map(|s| &s.0) {
+            if paths::is_relative(&path.value) {
+                r.err(
+                    path.at,
+                    format!(
+                        "\"{}\": the relative form PATH*=X is for the command line (--set, \
+                         sweeps and sensitivity), not for a scenario file's set; give the value",
+                        path.value
+                    ),
+                );
+                continue;
+            }
             let target = match paths::resolve(&path.value, scenario) {
                 Ok(t) => t,
                 Err(msg) => {

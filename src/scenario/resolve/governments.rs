@@ -56,6 +56,7 @@ pub(super) fn resolve(
                 GovernmentKey::Adjustment => &e.adjustment,
                 GovernmentKey::Capacity => &e.capacity,
                 GovernmentKey::Trust => &e.trust,
+                GovernmentKey::MarketSize => &e.market_size,
             };
             r.number(v, k.name(), k.range(), k.default_value(), &e.id)
         });
