@@ -64,6 +64,11 @@ ngo_seat = 0.2
 rate = 0
 "#;
 
+/// [`TWO_GOVERNMENTS`] with the model table `table` (its header and keys) added.
+fn with_model(table: &str) -> String {
+    TWO_GOVERNMENTS.replace("[model.scandals]", &format!("{table}\n[model.scandals]"))
+}
+
 fn world(s: &Scenario) -> (World<'_>, ChaCha8Rng) {
     let mut rng = ChaCha8Rng::seed_from_u64(5);
     let mut w = World::new(s, &mut rng);
@@ -113,11 +118,9 @@ fn events_apply_sets_in_their_round() {
 
 #[test]
 fn opinion_pairs_meet_halfway_within_confidence() {
-    let text = TWO_GOVERNMENTS.replace(
-        "[model.scandals]",
-        "[model.opinion]\nconfidence = 0.5\nconvergence = 0.5\ninteractions = 1\n[model.scandals]",
-    );
-    let s = scenario(&text);
+    let s = scenario(&with_model(
+        "[model.opinion]\nconfidence = 0.5\nconvergence = 0.5\ninteractions = 1",
+    ));
     let (mut w, mut rng) = world(&s);
     w.opinion(&mut rng);
     // Two citizens, convergence 0.5: any interaction on a (gap 0.2) or b (gap 0.4) makes
@@ -137,11 +140,9 @@ fn opinion_pairs_meet_halfway_within_confidence() {
 
 #[test]
 fn campaigns_spend_in_full_and_persuade_reached_citizens() {
-    let text = TWO_GOVERNMENTS.replace(
-        "[model.scandals]",
-        "[model.campaigns]\ncost_per_citizen = 0.5\npersuasion = 0.5\n[model.scandals]",
-    );
-    let s = scenario(&text);
+    let s = scenario(&with_model(
+        "[model.campaigns]\ncost_per_citizen = 0.5\npersuasion = 0.5",
+    ));
     let (mut w, mut rng) = world(&s);
     w.campaigns(&mut rng);
     // The NGO spends 2 x 0.5 = 1 on its one pair (g, a): floor(1 / 0.5) = 2 draws, each
@@ -278,8 +279,9 @@ fn market_growth_costs_floor_and_hhi() {
 
 #[test]
 fn diffusion_learns_from_peers_and_adopts_ambassadors() {
-    let text = TWO_GOVERNMENTS.replace("[model.scandals]", "[model.diffusion]\nadoption = 1\nlearning = 0.5\nstakes = \"consultative\"\n[model.scandals]");
-    let s = scenario(&text);
+    let s = scenario(&with_model(
+        "[model.diffusion]\nadoption = 1\nlearning = 0.5\nstakes = \"consultative\"",
+    ));
     let (mut w, mut rng) = world(&s);
     w.policy = vec![0.2, 0.6, 0.8, 0.4];
     w.diffusion(&mut rng);

@@ -1,5 +1,5 @@
-//! SVG building blocks shared by the HTML reports: scales, plot areas, axes with round
-//! ticks, and HTML escaping. Strings only: no I/O.
+//! SVG building blocks shared by the HTML reports: the figure width, margins around plot
+//! areas, scales, axes with round ticks, colours, and HTML escaping. Strings only: no I/O.
 
 use std::fmt::Write;
 
@@ -13,6 +13,23 @@ const SIG_DIGITS: usize = 4;
 pub(crate) const PALETTE: [&str; 8] = [
     "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442",
 ];
+
+/// Width of every report figure, in SVG units.
+pub(crate) const FIG_W: f64 = 960.0;
+
+/// The opening tag of a figure's SVG, `height` units high, that reads as `label` (inserted
+/// as given: escape it first if it may hold markup).
+pub(crate) fn open(height: f64, label: &str) -> String {
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {FIG_W} {height}\" \
+         role=\"img\" aria-label=\"{label}\">\n"
+    )
+}
+
+/// The colour of series `i`: the palette, again from its start after eight.
+pub(crate) fn colour(i: usize) -> &'static str {
+    PALETTE[i % PALETTE.len()]
+}
 
 /// About five ticks at round values (1, 2 or 5 times a power of ten; whole numbers when
 /// `integer`) inside `lo..=hi`.
@@ -79,6 +96,36 @@ impl Scale {
 
     pub(crate) fn at(&self, v: f64) -> f64 {
         self.px0 + (v - self.lo) / (self.hi - self.lo) * (self.px1 - self.px0)
+    }
+}
+
+/// Room around a plot area inside its cell of a figure.
+#[derive(Clone, Copy)]
+pub(crate) struct Margins {
+    /// Left of the plot area, for the y tick labels and the y axis label.
+    pub(crate) left: f64,
+    /// Right of the plot area.
+    pub(crate) right: f64,
+    /// Above the plot area, for the panel title.
+    pub(crate) top: f64,
+    /// Below the plot area, for the x ticks and the x axis label.
+    pub(crate) bottom: f64,
+}
+
+impl Margins {
+    /// The plot area `h` high in the cell `width` wide whose top left corner is (`x`, `y`).
+    pub(crate) fn plot(&self, x: f64, y: f64, width: f64, h: f64) -> Rect {
+        Rect {
+            x: x + self.left,
+            y: y + self.top,
+            w: width - self.left - self.right,
+            h,
+        }
+    }
+
+    /// The height of a cell around a plot area `h` high.
+    pub(crate) fn around(&self, h: f64) -> f64 {
+        self.top + h + self.bottom
     }
 }
 
@@ -164,6 +211,17 @@ pub(crate) fn axes(
         esc(ylabel),
     );
     s
+}
+
+/// `s` cut to at most `max` characters, with an ellipsis when cut.
+pub(crate) fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max - 1).collect();
+        t.push('…');
+        t
+    }
 }
 
 /// The round number (1, 2 or 5 times a power of ten) nearest above `raw`.

@@ -1,7 +1,9 @@
 //! The `netstates` binary as a user meets it: exit statuses, files written, refusals.
 
-use crate::netstates;
 use std::fs;
+use std::process::Stdio;
+
+use crate::support::{BASELINE, netstates, netstates_into, spawn_into, stderr_of, stdout_of};
 
 #[test]
 fn check_accepts_the_bundled_library() {
@@ -24,21 +26,10 @@ fn check_accepts_the_bundled_library() {
 fn run_writes_the_three_files_and_prints_the_table() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("r");
-    let assert = netstates()
-        .args([
-            "run",
-            "scenarios/baseline.toml",
-            "--runs",
-            "6",
-            "--seed",
-            "3",
-            "-q",
-        ])
-        .arg("--out")
-        .arg(&out)
+    let assert = netstates_into(&["run", BASELINE, "--runs", "6", "--seed", "3", "-q"], &out)
         .assert()
         .success();
-    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    let stdout = stdout_of(&assert);
     for column in [
         "mean",
         "sd",
@@ -75,24 +66,14 @@ fn run_refuses_to_overwrite_a_finished_experiment() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("r");
     let run = |extra: &[&str]| {
-        let mut c = netstates();
-        c.args([
-            "run",
-            "scenarios/baseline.toml",
-            "--runs",
-            "2",
-            "-q",
-            "--out",
-        ])
-        .arg(&out)
-        .args(extra);
+        let mut c = netstates_into(&["run", BASELINE, "--runs", "2", "-q"], &out);
+        c.args(extra);
         c
     };
     run(&[]).assert().success();
     let before = fs::read(out.join("runs.csv")).expect("runs.csv");
     // The same experiment again: already complete, its summary is shown, nothing rewritten.
-    let again = run(&[]).assert().success();
-    let stdout = String::from_utf8_lossy(&again.get_output().stdout).to_string();
+    let stdout = stdout_of(&run(&[]).assert().success());
     assert!(stdout.contains("already complete"), "{stdout}");
     assert!(stdout.contains("histogram"), "{stdout}");
     run(&["--seed", "9"]).assert().code(2);
@@ -105,7 +86,7 @@ fn set_overrides_a_parameter_and_bad_paths_exit_2() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("r");
     netstates()
-        .args(["run", "scenarios/baseline.toml", "--runs", "2", "-q"])
+        .args(["run", BASELINE, "--runs", "2", "-q"])
         .args(["--set", "government.*.ambassador=equal"])
         .arg("--out")
         .arg(&out)
@@ -127,21 +108,13 @@ fn set_overrides_a_parameter_and_bad_paths_exit_2() {
         "firm.*.citizens=3",
         "no-equals-sign",
     ] {
-        let assert = netstates()
-            .args([
-                "run",
-                "scenarios/baseline.toml",
-                "--runs",
-                "1",
-                "-q",
-                "--set",
-                bad,
-            ])
-            .arg("--out")
-            .arg(dir.path().join("bad"))
-            .assert()
-            .code(2);
-        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        let assert = netstates_into(
+            &["run", BASELINE, "--runs", "1", "-q", "--set", bad],
+            &dir.path().join("bad"),
+        )
+        .assert()
+        .code(2);
+        let stderr = stderr_of(&assert);
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }
@@ -165,7 +138,7 @@ fn a_non_finite_metric_names_the_run_metric_and_phase() {
         .arg(dir.path().join("out"))
         .assert()
         .code(1);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    let stderr = stderr_of(&assert);
     assert!(stderr.contains("run 0"), "{stderr}");
     assert!(stderr.contains("phase market"), "{stderr}");
 }
@@ -182,8 +155,7 @@ fn help_has_an_example_for_every_command() {
         "merge",
         "scenarios",
     ] {
-        let assert = netstates().args([cmd, "--help"]).assert().success();
-        let out = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+        let out = stdout_of(&netstates().args([cmd, "--help"]).assert().success());
         assert!(out.contains("Example: netstates"), "{cmd}: {out}");
     }
 }
@@ -200,22 +172,15 @@ fn the_readme_example_scenario_is_valid() {
 
 #[test]
 fn a_closed_stdout_is_not_a_panic() {
-    use std::process::{Command as Std, Stdio};
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut child = Std::new(assert_cmd::cargo::cargo_bin!("netstates"))
-        .args([
-            "run",
-            "scenarios/baseline.toml",
-            "--runs",
-            "3",
-            "-q",
-            "--out",
-        ])
-        .arg(dir.path().join("r"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
+    let mut child = spawn_into(
+        &["run", BASELINE, "--runs", "3", "-q"],
+        &dir.path().join("r"),
+    )
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .expect("spawn");
     drop(child.stdout.take()); // like `| head -0`: nobody reads the table
     let out = child.wait_with_output().expect("wait");
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -228,19 +193,10 @@ fn a_closed_stdout_is_not_a_panic() {
 fn an_experiment_too_large_for_memory_is_refused_before_it_starts() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("huge");
-    let assert = netstates()
-        .args([
-            "run",
-            "scenarios/baseline.toml",
-            "--runs",
-            "1000000000",
-            "-q",
-            "--out",
-        ])
-        .arg(&out)
+    let assert = netstates_into(&["run", BASELINE, "--runs", "1000000000", "-q"], &out)
         .assert()
         .code(2);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    let stderr = stderr_of(&assert);
     assert!(stderr.contains("152.0 GB"), "{stderr}");
     assert!(!out.exists(), "nothing is written for a refused experiment");
 }
@@ -264,7 +220,7 @@ fn compare_runs_scenarios_and_writes_a_self_contained_report() {
         .arg(&report)
         .assert()
         .success();
-    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    let stdout = stdout_of(&assert);
     assert!(stdout.contains("paired by run"), "{stdout}");
     assert!(stdout.contains("capture"), "{stdout}");
     let html = fs::read_to_string(&report).expect("report");
@@ -275,7 +231,7 @@ fn compare_runs_scenarios_and_writes_a_self_contained_report() {
     let csv = netstates()
         .args([
             "compare",
-            "scenarios/baseline.toml",
+            BASELINE,
             "scenarios/antitrust-push.toml",
             "--runs",
             "10",
@@ -285,6 +241,6 @@ fn compare_runs_scenarios_and_writes_a_self_contained_report() {
         ])
         .assert()
         .success();
-    let csv = String::from_utf8_lossy(&csv.get_output().stdout).to_string();
+    let csv = stdout_of(&csv);
     assert_eq!(csv.lines().count(), 1 + 19);
 }

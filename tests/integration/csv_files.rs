@@ -8,7 +8,7 @@ use std::path::Path;
 use netstates::{model::metrics, run, scenario};
 use serde_json::Value;
 
-use crate::netstates;
+use crate::support::netstates;
 
 const SCENARIO: &str = "scenarios/baseline.toml";
 

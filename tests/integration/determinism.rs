@@ -3,15 +3,26 @@
 //! of the baseline keeps its golden hash, so a dependency update that changes the random
 //! streams fails loudly.
 
-use std::path::Path;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
 
 use netstates::run;
 use netstates::run::{Plan, Pool, execute};
-use netstates::scenario;
+use netstates::scenario::{self, Scenario};
 use sha2::{Digest, Sha256};
+use tempfile::TempDir;
+
+use crate::support::{
+    BASELINE, interrupt, netstates, netstates_into, spawn_into, stderr_of, wait_for_rows,
+};
+
+fn baseline() -> Scenario {
+    scenario::load(Path::new(BASELINE)).expect("baseline loads")
+}
 
 fn metrics_of(jobs: usize, runs: u64) -> Vec<u64> {
-    let s = scenario::load(Path::new("scenarios/baseline.toml")).expect("baseline loads");
+    let s = baseline();
     let plan = Plan {
         scenario: &s,
         seed: 7,
@@ -37,7 +48,7 @@ fn thread_count_does_not_change_any_bit() {
 
 #[test]
 fn a_run_is_a_function_of_seed_and_index_only() {
-    let s = scenario::load(Path::new("scenarios/baseline.toml")).expect("baseline loads");
+    let s = baseline();
     let a = run::run(&s, 11, 5).expect("run");
     let b = run::run(&s, 11, 5).expect("run");
     let other_run = run::run(&s, 11, 6).expect("run");
@@ -54,7 +65,7 @@ const GOLDEN: &str = "10ee4f98b6f1528e82c752fa726f2c4b9c149eb52ae59ed5ae0bf21c76
 
 #[test]
 fn golden_hash_of_a_fixed_seed_run() {
-    let s = scenario::load(Path::new("scenarios/baseline.toml")).expect("baseline loads");
+    let s = baseline();
     let mut hasher = Sha256::new();
     for run in 0..4 {
         for x in run::run(&s, 20221109, run).expect("run") {
@@ -69,16 +80,9 @@ fn golden_hash_of_a_fixed_seed_run() {
     assert_eq!(hex, GOLDEN);
 }
 
-use crate::{netstates, netstates_into};
-use std::fs;
-use std::path::PathBuf;
-
-/// A small, fast scenario with every phase and uncertain parameters, for many experiments.
-const SMALL: &str = "scenarios/baseline.toml";
-
 fn experiment(out: &Path, extra: &[&str]) {
     netstates()
-        .args(["run", SMALL, "--runs", "40", "--seed", "99", "-q"])
+        .args(["run", BASELINE, "--runs", "40", "--seed", "99", "-q"])
         .args(["--set", "scenario.rounds=12"])
         .arg("--out")
         .arg(out)
@@ -121,7 +125,7 @@ fn shards_merged_equal_the_whole_experiment() {
     // Shard 1 through Slurm's variables instead of --shard.
     let slurm = dir.path().join("slurm1");
     netstates()
-        .args(["run", SMALL, "--runs", "40", "--seed", "99", "-q"])
+        .args(["run", BASELINE, "--runs", "40", "--seed", "99", "-q"])
         .args(["--set", "scenario.rounds=12", "--out"])
         .arg(&slurm)
         .env("SLURM_ARRAY_TASK_ID", "1")
@@ -152,14 +156,14 @@ fn shards_merged_equal_the_whole_experiment() {
             .arg(dir.path().join(format!("bad-{what}")))
             .assert()
             .code(2);
-        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        let stderr = stderr_of(&assert);
         assert!(stderr.contains(what), "{what}: {stderr}");
     };
     refused(&[&shards[0], &shards[2]], "missing");
     refused(&[&shards[0], &shards[1], &shards[2], &slurm], "overlap");
     let other = dir.path().join("other-seed");
     netstates()
-        .args(["run", SMALL, "--runs", "40", "--seed", "100", "-q"])
+        .args(["run", BASELINE, "--runs", "40", "--seed", "100", "-q"])
         .args(["--set", "scenario.rounds=12", "--shard", "1/3", "--out"])
         .arg(&other)
         .assert()
@@ -170,59 +174,31 @@ fn shards_merged_equal_the_whole_experiment() {
     );
 }
 
-/// Starts `netstates ARGS --out OUT`, sends it SIGINT (Ctrl-C) once the file `watch` holds
-/// more than `lines` lines, and returns how it ended.
-pub(crate) fn interrupt(
-    args: &[&str],
-    out: &Path,
-    watch: &Path,
-    lines: usize,
-) -> std::process::Output {
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("netstates"))
-        .args(args)
-        .arg("--out")
-        .arg(out)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    wait_for_rows(watch, lines);
-    std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill -INT");
-    child.wait_with_output().expect("wait")
+/// Resumes the experiment `args` left unfinished in `out`, and checks it then holds the same
+/// bytes as the one played whole in `whole`.
+fn resume_to_the_whole(args: &[&str], out: &Path, whole: &Path) {
+    netstates_into(args, out).arg("--resume").assert().success();
+    assert!(bytes(out) == bytes(whole), "resumed experiment differs");
 }
 
-/// Waits (a minute at most) until a running experiment has more than `rows` lines on disk.
-#[allow(
-    clippy::disallowed_methods,
-    reason = "a test's deadline, not the model's clock"
-)]
-fn wait_for_rows(part: &Path, rows: usize) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while fs::read_to_string(part).map_or(0, |t| t.lines().count()) <= rows
-        && std::time::Instant::now() < deadline
-    {
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+/// A 300-run experiment on two threads, long enough to be stopped in the middle: its
+/// arguments with `seed`, and a temporary directory holding it played whole in `whole`.
+fn long_experiment(seed: &'static str) -> ([&'static str; 9], TempDir, PathBuf) {
+    let args = [
+        "run", BASELINE, "--runs", "300", "--seed", seed, "-q", "-j", "2",
+    ];
+    let dir = tempfile::tempdir().expect("tempdir");
+    let whole = dir.path().join("whole");
+    netstates_into(&args, &whole).assert().success();
+    (args, dir, whole)
 }
 
 #[test]
 fn resume_after_kill_gives_the_same_bytes() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let whole = dir.path().join("whole");
-    let args = [
-        "run", SMALL, "--runs", "300", "--seed", "5", "-q", "-j", "2",
-    ];
-    netstates_into(&args, &whole).assert().success();
-
+    let (args, dir, whole) = long_experiment("5");
     let out = dir.path().join("killed");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("netstates"))
-        .args(args)
-        .arg("--out")
-        .arg(&out)
-        .stdout(std::process::Stdio::null())
+    let mut child = spawn_into(&args, &out)
+        .stdout(Stdio::null())
         .spawn()
         .expect("spawn");
     // Kill it once some runs are on disk but before it is done.
@@ -240,11 +216,7 @@ fn resume_after_kill_gives_the_same_bytes() {
 
     // Without --resume the directory is refused; with it the experiment completes.
     netstates_into(&args, &out).assert().code(2);
-    netstates_into(&args, &out)
-        .arg("--resume")
-        .assert()
-        .success();
-    assert!(bytes(&out) == bytes(&whole), "resumed experiment differs");
+    resume_to_the_whole(&args, &out, &whole);
 }
 
 #[test]
@@ -293,19 +265,13 @@ fn replay_reproduces_a_run_and_writes_its_trace() {
         .args(["--run", "17"])
         .assert()
         .code(1);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    let stderr = stderr_of(&assert);
     assert!(stderr.contains("does not reproduce"), "{stderr}");
 }
 
 #[test]
 fn ctrl_c_keeps_completed_runs_and_says_how_to_resume() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let whole = dir.path().join("whole");
-    let args = [
-        "run", SMALL, "--runs", "300", "--seed", "6", "-q", "-j", "2",
-    ];
-    netstates_into(&args, &whole).assert().success();
-
+    let (args, dir, whole) = long_experiment("6");
     let out = dir.path().join("interrupted");
     let part = out.join("runs.csv.part");
     let output = interrupt(&args, &out, &part, 3);
@@ -314,9 +280,5 @@ fn ctrl_c_keeps_completed_runs_and_says_how_to_resume() {
     assert!(stderr.contains("--resume"), "{stderr}");
     let kept = fs::read_to_string(&part).expect("completed runs are kept");
     assert!(kept.ends_with('\n') && kept.lines().count() > 1, "{kept}");
-    netstates_into(&args, &out)
-        .arg("--resume")
-        .assert()
-        .success();
-    assert!(bytes(&out) == bytes(&whole), "resumed experiment differs");
+    resume_to_the_whole(&args, &out, &whole);
 }

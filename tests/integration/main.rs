@@ -1,4 +1,5 @@
-//! netstates integration tests, one binary with a module per behaviour.
+//! netstates integration tests, one binary with a module per behaviour; the helpers several
+//! modules share are in `support`.
 mod architecture;
 mod cli;
 mod csv_files;
@@ -8,20 +9,4 @@ mod model_v2;
 mod scenario_errors;
 mod sensitivity;
 mod study;
-
-use std::path::Path;
-
-use assert_cmd::Command;
-
-/// The `netstates` binary this test build made.
-pub(crate) fn netstates() -> Command {
-    #[allow(deprecated)]
-    Command::cargo_bin("netstates").expect("the binary is built")
-}
-
-/// `netstates ARGS --out OUT`.
-pub(crate) fn netstates_into(args: &[&str], out: &Path) -> Command {
-    let mut cmd = netstates();
-    cmd.args(args).arg("--out").arg(out);
-    cmd
-}
+mod support;

@@ -11,15 +11,31 @@ use netstates::run;
 use netstates::scenario::{Scenario, load_str};
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
+use rand_chacha::ChaCha8Rng;
 
 // ------------------------------------------------------------------------------------ helpers
 
-/// Loads a scenario from TOML text, panicking with the problems if it is invalid.
-fn load(toml: &str) -> Scenario {
-    match load_str("model_limits.toml", toml) {
+/// Loads the scenario `name` of `rounds` rounds whose TOML text is its `[scenario]` table, an
+/// `[[issue]]` table with only an id for each of `issues`, then `body`: the governments,
+/// firms, NGOs and model tables, and any issue with more than an id (after those of `issues`).
+/// Panics with the problems if it is invalid.
+fn scenario(name: &str, rounds: u32, issues: &[&str], body: &str) -> Scenario {
+    let mut toml = format!("[scenario]\nname = \"{name}\"\nrounds = {rounds}\n");
+    for id in issues {
+        toml += &format!("\n[[issue]]\nid = \"{id}\"\n");
+    }
+    toml.push_str(body);
+    match load_str("model_limits.toml", &toml) {
         Ok(s) => s,
         Err(e) => panic!("test scenario is invalid: {:?}\n{toml}", e.problems),
     }
+}
+
+/// A new world of `s` on the random stream of run `run` of `seed`, and the rest of that stream.
+fn new_world(s: &Scenario, seed: u64, run: u64) -> (World<'_>, ChaCha8Rng) {
+    let mut rng = run::streams::run(seed, run);
+    let world = World::new(s, &mut rng);
+    (world, rng)
 }
 
 /// The column of a metric.
@@ -97,16 +113,10 @@ fn own_hhi(revenues: &[f64]) -> f64 {
 
 // ------------------------------------------------------------- limit 1: the mean voter
 
-/// Several governments and issues; only `decision` runs, responsiveness 1, adjustment 1.
-/// Firms and initial policies far from the public are there to show they do not matter.
+/// Several governments and issues (`a`, then `b` below); only `decision` runs,
+/// responsiveness 1, adjustment 1. Firms and initial policies far from the public are there to
+/// show they do not matter.
 const MEAN_VOTER: &str = r#"
-[scenario]
-name = "mean-voter"
-rounds = 1
-
-[[issue]]
-id = "a"
-
 [[issue]]
 id = "b"
 salience = 0.5
@@ -139,10 +149,9 @@ schedule = ["decision"]
 
 #[test]
 fn limit1_mean_voter_policy_equals_mean_opinion_after_one_round() {
-    let s = load(MEAN_VOTER);
+    let s = scenario("mean-voter", 1, &["a"], MEAN_VOTER);
     for run in 0..20 {
-        let mut rng = run::streams::run(11, run);
-        let mut world = World::new(&s, &mut rng);
+        let (mut world, mut rng) = new_world(&s, 11, run);
         // Three rounds: the first reaches ō, later ones stay (only decision runs, so ō is fixed).
         for round in 1..=3 {
             world.play_round(&mut rng);
@@ -169,18 +178,11 @@ fn limit1_mean_voter_policy_equals_mean_opinion_after_one_round() {
 fn limit1_mean_voter_expected_policy_is_the_midpoint_of_the_opinion_range() {
     // One government of n = 10 citizens, two issues with ranges [0.2, 0.8] (midpoint 0.5) and
     // [0.6, 1.0] (midpoint 0.8); 2000 runs of one round; the policy_<issue> column is p.
-    let s = load(
+    let s = scenario(
+        "mean-voter-runs",
+        1,
+        &["a", "b"],
         r#"
-[scenario]
-name = "mean-voter-runs"
-rounds = 1
-
-[[issue]]
-id = "a"
-
-[[issue]]
-id = "b"
-
 [[government]]
 id = "g"
 citizens = 10
@@ -244,21 +246,11 @@ schedule = ["decision"]
 
 #[test]
 fn limit2_opinion_alone_conserves_each_mean() {
-    let s = load(
+    let s = scenario(
+        "conservation",
+        200,
+        &["a", "b", "c"],
         r#"
-[scenario]
-name = "conservation"
-rounds = 200
-
-[[issue]]
-id = "a"
-
-[[issue]]
-id = "b"
-
-[[issue]]
-id = "c"
-
 [[government]]
 id = "small"
 citizens = 50
@@ -283,8 +275,7 @@ interactions = 2.0
 "#,
     );
     for seed in [1u64, 2, 3] {
-        let mut rng = run::streams::run(seed, 0);
-        let mut world = World::new(&s, &mut rng);
+        let (mut world, mut rng) = new_world(&s, seed, 0);
         let start = own_means(&world);
         let start_polarization = metric(&mut world, "polarization");
         for round in 1..=s.rounds {
@@ -311,15 +302,12 @@ interactions = 2.0
 // -------------------------------------------------------------- limit 3: Deffuant clusters
 
 fn deffuant(confidence: f64, rounds: u32) -> Scenario {
-    load(&format!(
-        r#"
-[scenario]
-name = "deffuant"
-rounds = {rounds}
-
-[[issue]]
-id = "a"
-
+    scenario(
+        "deffuant",
+        rounds,
+        &["a"],
+        &format!(
+            r#"
 [[government]]
 id = "g"
 citizens = 1000
@@ -331,15 +319,15 @@ schedule = ["opinion"]
 confidence = {confidence:?}
 convergence = 0.5
 "#
-    ))
+        ),
+    )
 }
 
 /// Runs `rounds` rounds then checks that the major clusters are settled: 100 rounds later
 /// they hold the same citizens (same sizes) at the same places. Returns the clusters and the
 /// initial mean opinion.
 fn settled_clusters(s: &Scenario, seed: u64, rounds: u32) -> (Vec<Cluster>, f64) {
-    let mut rng = run::streams::run(seed, 0);
-    let mut world = World::new(s, &mut rng);
+    let (mut world, mut rng) = new_world(s, seed, 0);
     let start_mean = own_means(&world)[0];
     for _ in 0..rounds {
         world.play_round(&mut rng);
@@ -438,16 +426,6 @@ fn limit3_deffuant_narrow_confidence_gives_four_to_six_clusters() {
 /// ambassador but no firm operates there (β = 0). An NGO targets `eq` on `a`, but ngo_seat
 /// is 0 (the default), so it has no seat.
 const EQUAL_STAKES: &str = r#"
-[scenario]
-name = "equal-stakes"
-rounds = 5
-
-[[issue]]
-id = "a"
-
-[[issue]]
-id = "b"
-
 [[government]]
 id = "eq"
 citizens = 20
@@ -502,9 +480,8 @@ schedule = ["coregulation", "decision"]
 
 #[test]
 fn limit4_equal_stakes_policy_is_halfway_between_government_and_firms() {
-    let s = load(EQUAL_STAKES);
-    let mut rng = run::streams::run(4, 0);
-    let mut world = World::new(&s, &mut rng);
+    let s = scenario("equal-stakes", 5, &["a", "b"], EQUAL_STAKES);
+    let (mut world, mut rng) = new_world(&s, 4, 0);
     let k = world.k;
     // ȳ on a, revenue-weighted: (1 * 0.1 + 3 * 0.3) / 4 = 0.25 (the unweighted mean is 0.2).
     let ybar = {
@@ -561,15 +538,12 @@ ideal = { a = 0.1, b = 0.3 }
     } else {
         ""
     };
-    load(&format!(
-        r#"
-[scenario]
-name = "capture"
-rounds = 200
-
-[[issue]]
-id = "a"
-
+    scenario(
+        "capture",
+        200,
+        &["a"],
+        &format!(
+            r#"
 [[issue]]
 id = "b"
 salience = 0.5
@@ -587,15 +561,15 @@ ambassador = "observer"
 [model]
 schedule = ["lobbying", "decision"]
 "#
-    ))
+        ),
+    )
 }
 
 #[test]
 fn limit5_full_capture_policy_goes_to_the_firm_ideal_and_stays() {
     let s = capture_scenario(true);
     for run in 0..5 {
-        let mut rng = run::streams::run(5, run);
-        let mut world = World::new(&s, &mut rng);
+        let (mut world, mut rng) = new_world(&s, 5, run);
         let ideal = [world.firm_ideal[0], world.firm_ideal[1]];
         for round in 1..=s.rounds {
             world.play_round(&mut rng);
@@ -622,8 +596,7 @@ fn limit5_full_capture_policy_goes_to_the_firm_ideal_and_stays() {
 fn limit5_without_firms_policy_is_the_government_position() {
     let s = capture_scenario(false);
     for run in 0..5 {
-        let mut rng = run::streams::run(5, run);
-        let mut world = World::new(&s, &mut rng);
+        let (mut world, mut rng) = new_world(&s, 5, run);
         let means = own_means(&world);
         for round in 1..=3 {
             world.play_round(&mut rng);
@@ -654,18 +627,12 @@ fn compliance_scenario(
     ngos: &str,
     schedule: &str,
 ) -> Scenario {
-    load(&format!(
-        r#"
-[scenario]
-name = "compliance"
-rounds = 30
-
-[[issue]]
-id = "a"
-
-[[issue]]
-id = "b"
-
+    scenario(
+        "compliance",
+        30,
+        &["a", "b"],
+        &format!(
+            r#"
 [[government]]
 id = "g"
 count = 2
@@ -687,7 +654,8 @@ integrity = {integrity:?}
 [model]
 schedule = {schedule}
 "#
-    ))
+        ),
+    )
 }
 
 const WATCHDOG: &str = r#"
@@ -701,8 +669,7 @@ watchdog_share = 1.0
 
 /// Plays a whole run and returns (checks, compliances, violations, compliance_rate metric).
 fn play_compliance(s: &Scenario, seed: u64, run: u64) -> (u64, u64, u64, f64) {
-    let mut rng = run::streams::run(seed, run);
-    let mut world = World::new(s, &mut rng);
+    let (mut world, mut rng) = new_world(s, seed, run);
     for _ in 0..s.rounds {
         world.play_round(&mut rng);
     }
@@ -812,12 +779,12 @@ fn antitrust_scenario(
     hhi_threshold: f64,
     schedule: &str,
 ) -> Scenario {
-    load(&format!(
-        r#"
-[scenario]
-name = "antitrust"
-rounds = 30
-
+    scenario(
+        "antitrust",
+        30,
+        &[],
+        &format!(
+            r#"
 [[issue]]
 id = "competition"
 antitrust = true
@@ -841,7 +808,8 @@ schedule = {schedule}
 rate = 1.0
 hhi_threshold = {hhi_threshold:?}
 "#
-    ))
+        ),
+    )
 }
 
 #[test]
@@ -872,8 +840,7 @@ volatility = 0.0
     let s = antitrust_scenario(3, ten, 999.5, r#"["market"]"#);
     let expected = predicted_cases(vec![10.0; 10], 3, 999.5, 0.2, s.rounds);
     assert_eq!(expected[0].1[0], 8.0);
-    let mut rng = run::streams::run(7, 0);
-    let mut world = World::new(&s, &mut rng);
+    let (mut world, mut rng) = new_world(&s, 7, 0);
     for (cases, revs) in &expected {
         world.play_round(&mut rng);
         assert_eq!(world.counters.antitrust_cases, *cases);
@@ -901,8 +868,7 @@ ideal = { competition = 0.0 }
             "compliance", "market", "diffusion", "trust"]"#,
     );
     for run in 0..20 {
-        let mut rng = run::streams::run(7, run);
-        let mut world = World::new(&s, &mut rng);
+        let (mut world, mut rng) = new_world(&s, 7, run);
         for round in 1..=s.rounds {
             world.play_round(&mut rng);
             assert!(world.hhi() < 2500.0);
@@ -971,8 +937,7 @@ volatility = 0.0
         let expected = predicted_cases(revenues.clone(), governments, 2500.0, 0.2, s.rounds);
         assert_eq!(expected.last().unwrap().0, 13);
         for run in 0..5 {
-            let mut rng = run::streams::run(77, run);
-            let mut world = World::new(&s, &mut rng);
+            let (mut world, mut rng) = new_world(&s, 77, run);
             assert!((world.hhi() - own_hhi(&revenues)).abs() < 1e-9);
             assert!(world.hhi() > 8700.0);
             let mut quiet_rounds = 0;
@@ -1017,15 +982,15 @@ fn assert_revenues(world: &World, expected: &[f64]) {
 // -------------------------------------------------------------------- property tests
 
 /// A random small scenario for the opinion phase alone.
-fn opinion_only_toml(
+fn opinion_only(
     governments: &[(u32, f64, f64)],
     issues: usize,
     confidence: f64,
     convergence: f64,
     interactions: f64,
     rounds: u32,
-) -> String {
-    let mut t = format!("[scenario]\nname = \"prop-opinion\"\nrounds = {rounds}\n\n");
+) -> Scenario {
+    let mut t = String::new();
     for k in 0..issues {
         t += &format!("[[issue]]\nid = \"i{k}\"\n\n");
     }
@@ -1042,7 +1007,7 @@ fn opinion_only_toml(
         "[model]\nschedule = [\"opinion\"]\n\n[model.opinion]\nconfidence = {confidence:?}\n\
          convergence = {convergence:?}\ninteractions = {interactions:?}\n"
     );
-    t
+    scenario("prop-opinion", rounds, &[], &t)
 }
 
 /// An ordered range [lo, hi] inside [0, 1].
@@ -1090,9 +1055,8 @@ proptest! {
     ) {
         let govs: Vec<(u32, f64, f64)> =
             governments.iter().map(|&(c, (lo, hi))| (c, lo, hi)).collect();
-        let s = load(&opinion_only_toml(&govs, issues, confidence, convergence, interactions, rounds));
-        let mut rng = run::streams::run(seed, 0);
-        let mut world = World::new(&s, &mut rng);
+        let s = opinion_only(&govs, issues, confidence, convergence, interactions, rounds);
+        let (mut world, mut rng) = new_world(&s, seed, 0);
         let start = own_means(&world);
         for _ in 0..rounds {
             world.play_round(&mut rng);
@@ -1118,7 +1082,7 @@ proptest! {
         governments in prop::collection::vec((2u32..40, range01(), 0.0..=1.0f64, 0.0..=1.0f64), 1..4),
         seed in any::<u64>(),
     ) {
-        let mut t = String::from("[scenario]\nname = \"prop-mv\"\nrounds = 1\n\n[[issue]]\nid = \"a\"\n\n");
+        let mut t = String::new();
         for (g, (citizens, (lo, hi), ideal, policy)) in governments.iter().enumerate() {
             t += &format!(
                 "[[government]]\nid = \"g{g}\"\ncitizens = {citizens}\nopinion = {{ a = [{lo:?}, {hi:?}] }}\n\
@@ -1126,9 +1090,8 @@ proptest! {
             );
         }
         t += "[model]\nschedule = [\"decision\"]\n";
-        let s = load(&t);
-        let mut rng = run::streams::run(seed, 0);
-        let mut world = World::new(&s, &mut rng);
+        let s = scenario("prop-mv", 1, &["a"], &t);
+        let (mut world, mut rng) = new_world(&s, seed, 0);
         world.play_round(&mut rng);
         for (p, o) in world.policy.iter().zip(own_means(&world)) {
             prop_assert!((p - o).abs() <= 1e-12, "p {p} vs ō {o}");
@@ -1145,8 +1108,7 @@ proptest! {
         seed in any::<u64>(),
     ) {
         let mut t = format!(
-            "[scenario]\nname = \"prop-eq\"\nrounds = 3\n\n[[issue]]\nid = \"a\"\n\n\
-             [[government]]\nid = \"g\"\ncitizens = 10\nopinion = {{ a = [0.0, {responsiveness_noise:?}] }}\n\
+            "[[government]]\nid = \"g\"\ncitizens = 10\nopinion = {{ a = [0.0, {responsiveness_noise:?}] }}\n\
              ideal = {{ a = {ideal:?} }}\npolicy = {{ a = {policy:?} }}\nresponsiveness = 0.0\n\
              adjustment = 1.0\nambassador = \"equal\"\ncoregulate = [\"a\"]\n\n"
         );
@@ -1154,10 +1116,9 @@ proptest! {
             t += &format!("[[firm]]\nid = \"f{f}\"\nrevenue = {r:?}\nideal = {{ a = {y:?} }}\n\n");
         }
         t += "[model]\nschedule = [\"coregulation\", \"decision\"]\n";
-        let s = load(&t);
+        let s = scenario("prop-eq", 3, &["a"], &t);
         let ybar = firms.iter().map(|(y, r)| y * r).sum::<f64>() / firms.iter().map(|(_, r)| r).sum::<f64>();
-        let mut rng = run::streams::run(seed, 0);
-        let mut world = World::new(&s, &mut rng);
+        let (mut world, mut rng) = new_world(&s, seed, 0);
         for _ in 0..s.rounds {
             world.play_round(&mut rng);
             let expected = (ideal + ybar) / 2.0;
@@ -1175,15 +1136,13 @@ proptest! {
         susceptibility in 0.0..1e6f64,
         seed in any::<u64>(),
     ) {
-        let s = load(&format!(
-            "[scenario]\nname = \"prop-g\"\nrounds = 2\n\n[[issue]]\nid = \"a\"\n\n\
-             [[government]]\nid = \"g\"\ncitizens = 15\nopinion = {{ a = [{lo:?}, {hi:?}] }}\n\
+        let s = scenario("prop-g", 2, &["a"], &format!(
+            "[[government]]\nid = \"g\"\ncitizens = 15\nopinion = {{ a = [{lo:?}, {hi:?}] }}\n\
              ideal = {{ a = {ideal:?} }}\nresponsiveness = {responsiveness:?}\n\
              susceptibility = {susceptibility:?}\nadjustment = 1.0\n\n\
              [model]\nschedule = [\"lobbying\", \"decision\"]\n"
         ));
-        let mut rng = run::streams::run(seed, 0);
-        let mut world = World::new(&s, &mut rng);
+        let (mut world, mut rng) = new_world(&s, seed, 0);
         let o = own_means(&world)[0];
         for _ in 0..2 {
             world.play_round(&mut rng);
@@ -1205,17 +1164,16 @@ proptest! {
             "[[ngo]]\nid = \"w\"\nbudget = {budget:?}\ncampaign_share = 0.0\nadvocacy_share = 0.0\nwatchdog_share = 1.0\n"
         );
         let base = |integrity: f64, capacity: f64, ngo: &str| format!(
-            "[scenario]\nname = \"prop-c\"\nrounds = 5\n\n[[issue]]\nid = \"a\"\n\n\
-             [[government]]\nid = \"g\"\ncitizens = 5\npolicy = {{ a = 0.9 }}\ncapacity = {capacity:?}\n\n\
+            "[[government]]\nid = \"g\"\ncitizens = 5\npolicy = {{ a = 0.9 }}\ncapacity = {capacity:?}\n\n\
              [[firm]]\nid = \"f\"\nrevenue = {revenue:?}\nideal = {{ a = 0.1 }}\nintegrity = {integrity:?}\n\n\
              {ngo}\n[model]\nschedule = [\"compliance\", \"market\"]\n"
         );
-        let s = load(&base(1.0, capacity, &ngo));
+        let s = scenario("prop-c", 5, &["a"], &base(1.0, capacity, &ngo));
         let (checks, compliances, _, rate) = play_compliance(&s, seed, 0);
         prop_assert_eq!(checks, 5);
         prop_assert_eq!(compliances, 5);
         prop_assert_eq!(rate, 1.0);
-        let s = load(&base(0.0, 0.0, ""));
+        let s = scenario("prop-c", 5, &["a"], &base(0.0, 0.0, ""));
         let (checks, compliances, _, rate) = play_compliance(&s, seed, 0);
         prop_assert_eq!(checks, 5);
         prop_assert_eq!(compliances, 0);
@@ -1237,8 +1195,7 @@ proptest! {
         }
         let s = antitrust_scenario(governments as u32, &firms, threshold, r#"["market"]"#);
         let expected = predicted_cases(revenues.clone(), governments, threshold, 0.2, 10);
-        let mut rng = run::streams::run(seed, 0);
-        let mut world = World::new(&s, &mut rng);
+        let (mut world, mut rng) = new_world(&s, seed, 0);
         for (round, (cases, revs)) in expected.iter().enumerate() {
             let hhi_before = world.hhi();
             let cases_before = world.counters.antitrust_cases;
@@ -1274,8 +1231,7 @@ proptest! {
         seed in any::<u64>(),
     ) {
         let mut t = format!(
-            "[scenario]\nname = \"prop-full\"\nrounds = 12\n\n\
-             [[issue]]\nid = \"a\"\n\n[[issue]]\nid = \"c\"\nantitrust = true\nsalience = 0.5\n\n\
+            "[[issue]]\nid = \"c\"\nantitrust = true\nsalience = 0.5\n\n\
              [[government]]\nid = \"g\"\ncount = 2\ncitizens = 12\nresponsiveness = {responsiveness:?}\n\
              susceptibility = {susceptibility:?}\nadjustment = {adjustment:?}\ncapacity = {capacity:?}\n\
              ambassador = \"{ambassador}\"\ncoregulate = [\"a\"]\n\n\
@@ -1293,9 +1249,8 @@ proptest! {
              [model.scandals]\nrate = {scandal_rate:?}\n\n[model.antitrust]\nrate = {rate:?}\n\n\
              [model.coregulation]\nngo_seat = 0.3\n"
         );
-        let s = load(&t);
-        let mut rng = run::streams::run(seed, 0);
-        let mut world = World::new(&s, &mut rng);
+        let s = scenario("prop-full", 12, &["a"], &t);
+        let (mut world, mut rng) = new_world(&s, seed, 0);
         for _ in 0..s.rounds {
             world.play_round(&mut rng);
             for &p in &world.policy {

@@ -9,7 +9,7 @@ use netstates::model::{World, metrics};
 use netstates::run::{self, streams};
 use netstates::scenario::{self, Override, Param, Scenario, load_str};
 
-use crate::{netstates, netstates_into};
+use crate::support::{netstates, netstates_into};
 
 fn load(toml: &str) -> Scenario {
     match load_str("model_v2.toml", toml) {

@@ -16,8 +16,9 @@ use std::fs;
 use std::panic;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use netstates::scenario;
+
+use crate::support::netstates;
 
 /// The fixture folder, relative to the package root.
 const FIXTURES: &str = "tests/fixtures/invalid";
@@ -122,14 +123,8 @@ fn check_fixture(path: &Path) -> Result<(), String> {
     if line_ok && message_ok {
         return Ok(());
     }
-    let actual = match &position {
-        Some(p) => format!(
-            "{}:{}:{}: {}",
-            p.path.display(),
-            p.line,
-            p.column,
-            first.message
-        ),
+    let actual = match position {
+        Some(_) => err.heading(first),
         None => format!("(no position): {}", first.message),
     };
     Err(format!(
@@ -170,9 +165,7 @@ fn check_exits_2_and_names_the_file_and_line() {
         let relative = format!("{FIXTURES}/{name}");
         let expected = Expectation::of(&package_root().join(&relative))
             .unwrap_or_else(|why| panic!("{relative}: {why}"));
-        #[allow(deprecated)]
-        let output = Command::cargo_bin("netstates")
-            .expect("the netstates binary is built")
+        let output = netstates()
             .current_dir(package_root())
             .args(["check", &relative])
             .output()

@@ -55,6 +55,26 @@ fn transpose(m: &[Vec<usize>]) -> Vec<Vec<usize>> {
         .collect()
 }
 
+/// The bounds of a fixture's parameters.
+fn ranges(f: &Value) -> Vec<(f64, f64)> {
+    rows(&f["bounds"]).iter().map(|b| (b[0], b[1])).collect()
+}
+
+/// The bootstrap resamples SALib drew for Sobol indices: one list of row indices per resample.
+fn sobol_resamples(f: &Value) -> Vec<Vec<usize>> {
+    transpose(&indices(&f["resample_index"]))
+}
+
+/// The bootstrap resamples SALib drew for Morris effects: one matrix per parameter.
+fn morris_resamples(f: &Value) -> Vec<Vec<Vec<usize>>> {
+    f["resample_index"]
+        .as_array()
+        .expect("one matrix per parameter")
+        .iter()
+        .map(indices)
+        .collect()
+}
+
 /// Asserts two lists agree to 1e-9 (absolute below 1, relative above); NaN matches NaN.
 fn assert_close(what: &str, ours: &[f64], salib: &[f64]) {
     assert_eq!(ours.len(), salib.len(), "{what}: lengths");
@@ -65,6 +85,29 @@ fn assert_close(what: &str, ours: &[f64], salib: &[f64]) {
             (a - b).abs() <= 1e-9 * b.abs().max(1.0)
         };
         assert!(ok, "{what}[{j}]: ours {a}, SALib {b}");
+    }
+}
+
+/// Asserts Sobol indices or Morris effects equal SALib's lists of the same names in `salib`
+/// (`S1`, `S1_conf`, `ST`, `ST_conf`, or `mu`, `mu_star`, `sigma`, `mu_star_conf`), each
+/// named `WHAT NAME` when it does not.
+fn assert_salib(what: &str, ours: &Analysis, salib: &Value) {
+    let lists: [(&str, &[f64]); 4] = match ours {
+        Analysis::Sobol(s) => [
+            ("S1", &s.s1),
+            ("S1_conf", &s.s1_conf),
+            ("ST", &s.st),
+            ("ST_conf", &s.st_conf),
+        ],
+        Analysis::Morris(m) => [
+            ("mu", &m.mu),
+            ("mu_star", &m.mu_star),
+            ("sigma", &m.sigma),
+            ("mu_star_conf", &m.mu_star_conf),
+        ],
+    };
+    for (key, values) in lists {
+        assert_close(&format!("{what} {key}"), values, &nums(&salib[key]));
     }
 }
 
@@ -91,7 +134,7 @@ fn saltellis_layout_and_scaling_are_salibs() {
     let f = fixture("sobol_sample_unscrambled.json");
     let d = f["d"].as_u64().expect("d") as usize;
     let n = f["n_base"].as_u64().expect("n_base") as usize;
-    let ranges: Vec<(f64, f64)> = rows(&f["bounds"]).iter().map(|b| (b[0], b[1])).collect();
+    let ranges = ranges(&f);
     for (case, second_order) in [("first_order", false), ("second_order", true)] {
         let unit = sobol::sample_unit(n, d, second_order, &mut Sobol::new(2 * d));
         let ours = sensitivity::scale(unit, &ranges);
@@ -110,20 +153,9 @@ fn check_sobol(name: &str) {
     let z = num(&f["z"]);
     assert_eq!(z, sensitivity::Z95, "{name}: z");
     let second_order = f["second_order"].as_bool().unwrap_or(false);
-    let resamples = transpose(&indices(&f["resample_index"]));
-    let ours = sobol::analyze(&nums(&f["y"]), d, second_order, &resamples, z).expect("analyses");
-    assert_close(&format!("{name} S1"), &ours.s1, &nums(&f["S1"]));
-    assert_close(
-        &format!("{name} S1_conf"),
-        &ours.s1_conf,
-        &nums(&f["S1_conf"]),
-    );
-    assert_close(&format!("{name} ST"), &ours.st, &nums(&f["ST"]));
-    assert_close(
-        &format!("{name} ST_conf"),
-        &ours.st_conf,
-        &nums(&f["ST_conf"]),
-    );
+    let ours =
+        sobol::analyze(&nums(&f["y"]), d, second_order, &sobol_resamples(&f), z).expect("analyses");
+    assert_salib(name, &Analysis::Sobol(ours), &f);
 }
 
 fn check_morris(name: &str) {
@@ -136,25 +168,8 @@ fn check_morris(name: &str) {
     for (j, e) in rows(&f["elementary_effects"]).iter().enumerate() {
         assert_close(&format!("{name} effects of parameter {j}"), &ee[j], e);
     }
-    let resamples: Vec<Vec<Vec<usize>>> = f["resample_index"]
-        .as_array()
-        .expect("one matrix per parameter")
-        .iter()
-        .map(indices)
-        .collect();
-    let ours = morris::analyze(&x, &y, levels, &resamples, z).expect("analyses");
-    assert_close(&format!("{name} mu"), &ours.mu, &nums(&f["mu"]));
-    assert_close(
-        &format!("{name} mu_star"),
-        &ours.mu_star,
-        &nums(&f["mu_star"]),
-    );
-    assert_close(&format!("{name} sigma"), &ours.sigma, &nums(&f["sigma"]));
-    assert_close(
-        &format!("{name} mu_star_conf"),
-        &ours.mu_star_conf,
-        &nums(&f["mu_star_conf"]),
-    );
+    let ours = morris::analyze(&x, &y, levels, &morris_resamples(&f), z).expect("analyses");
+    assert_salib(name, &Analysis::Morris(ours), &f);
 }
 
 #[test]
@@ -192,7 +207,7 @@ fn check_netstates(name: &str) {
     let levels = f["num_levels"].as_u64().unwrap_or(4) as usize;
     let seed = f["seed"].as_u64().expect("seed");
     let samples = f["samples"].as_u64().expect("samples") as usize;
-    let ranges: Vec<(f64, f64)> = rows(&f["bounds"]).iter().map(|b| (b[0], b[1])).collect();
+    let ranges = ranges(&f);
     let method = match method {
         "sobol" => sensitivity::Method::Sobol,
         _ => sensitivity::Method::Morris,
@@ -208,51 +223,15 @@ fn check_netstates(name: &str) {
     let again = sensitivity::sample(&design, &ranges, seed).expect("a design");
     assert_eq!(again, x, "{name}: the sample drawn from seed {seed}");
     let resamples = match method {
-        sensitivity::Method::Sobol => Resamples::Sobol(transpose(&indices(&f["resample_index"]))),
-        sensitivity::Method::Morris => Resamples::Morris(
-            f["resample_index"]
-                .as_array()
-                .expect("per parameter")
-                .iter()
-                .map(indices)
-                .collect(),
-        ),
+        sensitivity::Method::Sobol => Resamples::Sobol(sobol_resamples(&f)),
+        sensitivity::Method::Morris => Resamples::Morris(morris_resamples(&f)),
     };
     let results = f["results"].as_object().expect("results per metric");
     assert!(results.len() >= 5, "{name}: metrics");
     for (metric, r) in results {
         let y = nums(&r["y"]);
         let ours = sensitivity::analyze(&design, &x, &y, &resamples).expect("analyses");
-        match ours {
-            Analysis::Sobol(s) => {
-                assert_close(&format!("{metric} S1"), &s.s1, &nums(&r["S1"]));
-                assert_close(
-                    &format!("{metric} S1_conf"),
-                    &s.s1_conf,
-                    &nums(&r["S1_conf"]),
-                );
-                assert_close(&format!("{metric} ST"), &s.st, &nums(&r["ST"]));
-                assert_close(
-                    &format!("{metric} ST_conf"),
-                    &s.st_conf,
-                    &nums(&r["ST_conf"]),
-                );
-            }
-            Analysis::Morris(m) => {
-                assert_close(&format!("{metric} mu"), &m.mu, &nums(&r["mu"]));
-                assert_close(
-                    &format!("{metric} mu_star"),
-                    &m.mu_star,
-                    &nums(&r["mu_star"]),
-                );
-                assert_close(&format!("{metric} sigma"), &m.sigma, &nums(&r["sigma"]));
-                assert_close(
-                    &format!("{metric} mu_star_conf"),
-                    &m.mu_star_conf,
-                    &nums(&r["mu_star_conf"]),
-                );
-            }
-        }
+        assert_salib(metric, &ours, r);
     }
 }
 

@@ -4,16 +4,19 @@
 //! arguments exit 2.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
 
-use crate::{netstates, netstates_into};
+use tempfile::TempDir;
 
-const SCENARIO: &str = "scenarios/baseline.toml";
+use crate::support::{
+    BASELINE, interrupt, netstates, netstates_into, spawn_into, stderr_of, stdout_of,
+};
 
 /// A small sweep: 3 x 2 points of 8 runs of 12 rounds.
 const SWEEP: [&str; 12] = [
     "sweep",
-    SCENARIO,
+    BASELINE,
     "--set",
     "model.ambassador.stakes.observer=0..0.4:3",
     "--set",
@@ -32,7 +35,16 @@ fn sweep(out: &Path, extra: &[&str]) -> String {
         .args(extra)
         .assert()
         .success();
-    String::from_utf8_lossy(&assert.get_output().stdout).to_string()
+    stdout_of(&assert)
+}
+
+/// A temporary directory holding the small sweep played whole in `whole`: what a sharded,
+/// interrupted or resumed copy of it must equal.
+fn whole_sweep() -> (TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let whole = dir.path().join("whole");
+    sweep(&whole, &[]);
+    (dir, whole)
 }
 
 /// Asserts that the study in `dir` wrote the same sweep.csv as the one in `whole`.
@@ -92,7 +104,7 @@ fn every_point_is_the_experiment_run_would_play() {
     sweep(&swept, &[]);
     let single = dir.path().join("single");
     netstates()
-        .args(["run", SCENARIO, "--runs", "8", "--seed", "5", "-q"])
+        .args(["run", BASELINE, "--runs", "8", "--seed", "5", "-q"])
         .args(["--set", "scenario.rounds=12"])
         .args(["--set", "model.ambassador.stakes.observer=0.2"])
         .args(["--set", "government.*.ambassador=observer"])
@@ -109,9 +121,7 @@ fn every_point_is_the_experiment_run_would_play() {
 
 #[test]
 fn shards_collected_equal_the_whole_sweep() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let whole = dir.path().join("whole");
-    sweep(&whole, &[]);
+    let (dir, whole) = whole_sweep();
     let sharded = dir.path().join("sharded");
     for k in ["1/3", "0/3", "2/3"] {
         let stdout = sweep(&sharded, &["--shard", k]);
@@ -129,19 +139,14 @@ fn shards_collected_equal_the_whole_sweep() {
 #[test]
 fn shards_started_at_the_same_time_share_the_directory() {
     // As a Slurm array starts them: every shard writes the same study.json at once.
-    let dir = tempfile::tempdir().expect("tempdir");
-    let whole = dir.path().join("whole");
-    sweep(&whole, &[]);
+    let (dir, whole) = whole_sweep();
     let shared = dir.path().join("shared");
     let children: Vec<_> = (0..6)
         .map(|k| {
-            std::process::Command::new(assert_cmd::cargo::cargo_bin!("netstates"))
-                .args(SWEEP)
-                .arg("--out")
-                .arg(&shared)
+            spawn_into(&SWEEP, &shared)
                 .args(["-q", "-j", "1", "--shard", &format!("{k}/6")])
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::piped())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
                 .spawn()
                 .expect("spawn")
         })
@@ -164,9 +169,7 @@ fn shards_started_at_the_same_time_share_the_directory() {
 
 #[test]
 fn an_interrupted_sweep_resumes_to_the_same_bytes() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let whole = dir.path().join("whole");
-    sweep(&whole, &[]);
+    let (dir, whole) = whole_sweep();
     // Make a copy look interrupted inside point 4: its manifest unfinished, three runs kept
     // and a fourth cut short, no summary; points 5 and later and sweep.csv not yet written.
     let cut = dir.path().join("cut");
@@ -188,7 +191,7 @@ fn an_interrupted_sweep_resumes_to_the_same_bytes() {
     fs::write(point.join("manifest.json"), unfinished).expect("write manifest");
 
     let refused = netstates_into(&SWEEP, &cut).arg("-q").assert().code(2);
-    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).to_string();
+    let stderr = stderr_of(&refused);
     assert!(
         stderr.contains("interrupted in point 4") && stderr.contains("--resume"),
         "{stderr}"
@@ -213,15 +216,15 @@ fn a_study_directory_of_another_design_is_refused() {
         .arg("-q")
         .assert()
         .code(2);
-    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).to_string();
+    let stderr = stderr_of(&refused);
     assert!(stderr.contains("holds a study of another"), "{stderr}");
     assert!(out.join("sweep.csv").exists(), "nothing was lost");
     let refused = netstates()
-        .args(["run", SCENARIO, "--runs", "2", "-q", "--out"])
+        .args(["run", BASELINE, "--runs", "2", "-q", "--out"])
         .arg(&out)
         .assert()
         .code(2);
-    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).to_string();
+    let stderr = stderr_of(&refused);
     assert!(
         stderr.contains("holds a sweep or sensitivity analysis"),
         "{stderr}"
@@ -234,117 +237,93 @@ fn a_study_directory_of_another_design_is_refused() {
         .arg(out.join("points/0005"))
         .assert()
         .success();
-    let csv = String::from_utf8_lossy(&compared.get_output().stdout).to_string();
+    let csv = stdout_of(&compared);
     assert!(csv.lines().count() > 19, "{csv}");
 }
 
 #[test]
 fn bad_sweep_and_sensitivity_arguments_exit_2() {
+    // `COMMAND BASELINE ARGS`; most sensitivity cases vary the capacity.
+    let on_baseline =
+        |command: &'static str, args: &[&'static str]| [&[command, BASELINE][..], args].concat();
+    const CAPACITY: &str = "government.*.capacity=0.2..0.4";
     for (args, expected) in [
         (
-            vec![
-                "sweep",
-                SCENARIO,
-                "--set",
-                "model.opinion.confidence=0.1..0.5",
-            ],
+            on_baseline("sweep", &["--set", "model.opinion.confidence=0.1..0.5"]),
             "LO..HI:STEPS",
         ),
         (
-            vec!["sweep", SCENARIO, "--set", "model.opinion.nonsense=0..1:3"],
+            on_baseline("sweep", &["--set", "model.opinion.nonsense=0..1:3"]),
             "model.opinion.nonsense",
         ),
         (
-            vec!["sweep", SCENARIO, "--set", "government.*.capacity=0..2:3"],
+            on_baseline("sweep", &["--set", "government.*.capacity=0..2:3"]),
             "expected a number",
         ),
         (
-            vec![
+            on_baseline(
                 "sweep",
-                SCENARIO,
-                "--design",
-                "lhs",
-                "--set",
-                "government.*.capacity=0..1",
-            ],
+                &["--design", "lhs", "--set", "government.*.capacity=0..1"],
+            ),
             "--samples",
         ),
         (
-            vec![
+            on_baseline(
                 "sweep",
-                SCENARIO,
-                "--set",
-                "model.ambassador.stakes.equal=0.2..0.9:3",
-                "--set",
-                "model.coregulation.ngo_seat=0.5",
-            ],
+                &[
+                    "--set",
+                    "model.ambassador.stakes.equal=0.2..0.9:3",
+                    "--set",
+                    "model.coregulation.ngo_seat=0.5",
+                ],
+            ),
             "point 1 (model.ambassador.stakes.equal=0.55)",
         ),
         (
-            vec![
+            on_baseline(
                 "sweep",
-                SCENARIO,
-                "--set",
-                "government.*.capacity=0.2,0.4",
-                "--set",
-                "government.*.capacity=0.5",
-            ],
+                &[
+                    "--set",
+                    "government.*.capacity=0.2,0.4",
+                    "--set",
+                    "government.*.capacity=0.5",
+                ],
+            ),
             "given twice",
         ),
         (
-            vec![
+            on_baseline(
                 "sensitivity",
-                SCENARIO,
-                "--param",
-                "government.*.capacity=0.2..0.4",
-                "--set",
-                "government.*.capacity=0.5",
-            ],
+                &["--param", CAPACITY, "--set", "government.*.capacity=0.5"],
+            ),
             "given twice",
         ),
         (
-            vec![
+            on_baseline(
                 "sensitivity",
-                SCENARIO,
-                "--param",
-                "government.*.capacity=0.2..0.4",
-                "--method",
-                "morris",
-                "--second-order",
-            ],
+                &["--param", CAPACITY, "--method", "morris", "--second-order"],
+            ),
             "for --method sobol",
         ),
         (
-            vec![
+            on_baseline(
                 "sensitivity",
-                SCENARIO,
-                "--param",
-                "government.*.ambassador=none,equal",
-            ],
+                &["--param", "government.*.ambassador=none,equal"],
+            ),
             "expected a numeric range",
         ),
         (
-            vec![
+            on_baseline(
                 "sensitivity",
-                SCENARIO,
-                "--param",
-                "government.*.capacity=0.2..0.4",
-                "--method",
-                "morris",
-                "--levels",
-                "3",
-            ],
+                &["--param", CAPACITY, "--method", "morris", "--levels", "3"],
+            ),
             "--levels",
         ),
         (
-            vec![
+            on_baseline(
                 "sensitivity",
-                SCENARIO,
-                "--param",
-                "government.*.capacity=0.2..0.4",
-                "--metric",
-                "happiness",
-            ],
+                &["--param", CAPACITY, "--metric", "happiness"],
+            ),
             "no such metric",
         ),
     ] {
@@ -355,7 +334,7 @@ fn bad_sweep_and_sensitivity_arguments_exit_2() {
             .arg(out.path().join("x"))
             .assert()
             .code(2);
-        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        let stderr = stderr_of(&assert);
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
         assert!(
             !out.path().join("x").exists(),
@@ -371,7 +350,7 @@ fn a_latin_hypercube_sweep_is_drawn_from_the_seed() {
         netstates()
             .args([
                 "sweep",
-                SCENARIO,
+                BASELINE,
                 "--design",
                 "lhs",
                 "--samples",
@@ -411,7 +390,7 @@ fn a_sensitivity_analysis_is_reproducible_and_ranks_parameters() {
         let assert = netstates()
             .args([
                 "sensitivity",
-                SCENARIO,
+                BASELINE,
                 "--method",
                 method,
                 "--samples",
@@ -432,10 +411,7 @@ fn a_sensitivity_analysis_is_reproducible_and_ranks_parameters() {
             .arg(out)
             .assert()
             .success();
-        (
-            String::from_utf8_lossy(&assert.get_output().stdout).to_string(),
-            read(&out.join("sensitivity.csv")),
-        )
+        (stdout_of(&assert), read(&out.join("sensitivity.csv")))
     };
     let (stdout, csv) = analysis(&dir.path().join("a"), "1", "sobol");
     let (_, again) = analysis(&dir.path().join("b"), "2", "sobol");
@@ -453,18 +429,15 @@ fn a_sensitivity_analysis_is_reproducible_and_ranks_parameters() {
     assert_eq!(points.lines().count(), 1 + 4 * (2 + 2), "N (D + 2) points");
     assert!(!dir.path().join("a/second-order.csv").exists());
     let second = dir.path().join("s2");
-    let stdout = netstates()
-        .args(["sensitivity", SCENARIO, "--second-order", "--samples", "4"])
+    let assert = netstates()
+        .args(["sensitivity", BASELINE, "--second-order", "--samples", "4"])
         .args(["--param", "government.*.capacity=0.2..0.8"])
         .args(["--param", "model.opinion.confidence=0.05..0.4"])
         .args(["--set", "scenario.rounds=12", "--runs", "4", "-q", "--out"])
         .arg(&second)
         .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let stdout = String::from_utf8_lossy(&stdout).to_string();
+        .success();
+    let stdout = stdout_of(&assert);
     assert!(
         stdout.contains("government.*.capacity x model.opinion.confidence"),
         "{stdout}"
@@ -499,7 +472,7 @@ fn ctrl_c_then_resume(args: &[&str], watch: &str, lines: usize, message: &str) {
     let whole = dir.path().join("whole");
     netstates_into(args, &whole).assert().success();
     let out = dir.path().join("interrupted");
-    let output = crate::determinism::interrupt(args, &out, &out.join(watch), lines);
+    let output = interrupt(args, &out, &out.join(watch), lines);
     let stderr = String::from_utf8_lossy(&output.stderr).to_string();
     assert_eq!(output.status.code(), Some(130), "{stderr}");
     assert!(
@@ -518,7 +491,7 @@ fn ctrl_c_then_resume(args: &[&str], watch: &str, lines: usize, message: &str) {
 fn ctrl_c_in_a_sweep_keeps_finished_work_and_says_how_to_resume() {
     let args = [
         "sweep",
-        SCENARIO,
+        BASELINE,
         "--set",
         "government.*.capacity=0.4,0.6",
         "--runs",
@@ -542,7 +515,7 @@ fn points_played_side_by_side_resume_after_ctrl_c_to_the_same_bytes() {
     // One run a point and two threads: two points play at once, each on one thread.
     let args = [
         "sweep",
-        SCENARIO,
+        BASELINE,
         "--set",
         "government.*.capacity=0.1..0.9:60",
         "--runs",
