@@ -111,20 +111,20 @@ pub struct RunArgs {
 #[derive(Debug, Args)]
 pub struct Execution {
     /// Number of runs (default: the scenario's `[experiment]` runs, else 1000).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true, value_parser = runs)]
     pub runs: Option<u64>,
     /// The experiment's seed (default: the scenario's `[experiment]` seed, else 0).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true, value_parser = seed)]
     pub seed: Option<u64>,
-    /// Worker threads (default: every core). Results do not depend on it.
-    #[arg(short, long)]
+    /// Worker threads, 1 to 1024 (default: every core). Results do not depend on it.
+    #[arg(short, long, allow_hyphen_values = true, value_parser = jobs)]
     pub jobs: Option<usize>,
     /// Output directory (default: `results/<scenario name>/`).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Run only shard K of N (0-based): runs [K*R/N, (K+1)*R/N). Without it, Slurm's
     /// SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT are used when both are set.
-    #[arg(long, value_name = "K/N")]
+    #[arg(long, value_name = "K/N", allow_hyphen_values = true)]
     pub shard: Option<String>,
     /// Continue the interrupted experiment in the output directory.
     #[arg(long, conflicts_with = "force")]
@@ -240,13 +240,13 @@ pub struct CompareArgs {
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<Override>,
     /// Runs of each scenario file (default: the first scenario file's `[experiment]` runs).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true, value_parser = runs)]
     pub runs: Option<u64>,
     /// Seed of every scenario file (default: the first scenario file's `[experiment]` seed).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true, value_parser = seed)]
     pub seed: Option<u64>,
-    /// Worker threads (default: every core).
-    #[arg(short, long)]
+    /// Worker threads, 1 to 1024 (default: every core).
+    #[arg(short, long, allow_hyphen_values = true, value_parser = jobs)]
     pub jobs: Option<usize>,
     /// Write a self-contained HTML report (figures and the table) to this file.
     #[arg(long, value_name = "FILE.html")]
@@ -304,4 +304,34 @@ impl From<MethodArg> for Method {
             MethodArg::Morris => Method::Morris,
         }
     }
+}
+
+/// Most worker threads: far more than any machine's cores, few enough that a typing slip is an
+/// error at once rather than a minute spent starting threads.
+pub const MAX_JOBS: usize = 1024;
+
+/// Most runs of an experiment, as a scenario file allows.
+pub const MAX_RUNS: u64 = 1_000_000_000;
+
+/// A whole number in `lo..=hi`, or the range in words; a negative number gets the range
+/// message, not a complaint about an unknown flag.
+fn whole_in(s: &str, lo: u64, hi: u64) -> Result<u64, String> {
+    match s.trim().parse::<i128>() {
+        Ok(x) if (i128::from(lo)..=i128::from(hi)).contains(&x) => Ok(x as u64),
+        _ => Err(format!(
+            "must be a whole number between {lo} and {hi}, got {s}"
+        )),
+    }
+}
+
+fn runs(s: &str) -> Result<u64, String> {
+    whole_in(s, 1, MAX_RUNS)
+}
+
+fn seed(s: &str) -> Result<u64, String> {
+    whole_in(s, 0, u64::MAX)
+}
+
+fn jobs(s: &str) -> Result<usize, String> {
+    whole_in(s, 1, MAX_JOBS as u64).map(|j| j as usize)
 }

@@ -19,9 +19,10 @@ pub enum Error {
     Experiment(#[from] ExperimentError),
     #[error("{0}")]
     Io(String),
-    /// Ctrl-C: the completed runs are kept; the message says how to resume.
-    #[error("{0}")]
-    Interrupted(String),
+    /// Stopped by a signal (Ctrl-C, SIGTERM, SIGHUP): the completed runs are kept; the
+    /// message says how to resume; the exit status is 128 + the signal's number.
+    #[error("{message}")]
+    Interrupted { message: String, code: u8 },
 }
 
 impl Error {
@@ -29,7 +30,7 @@ impl Error {
         match self {
             Error::Scenario(_) | Error::Usage(_) => 2,
             Error::Experiment(_) | Error::Io(_) => 1,
-            Error::Interrupted(_) => 130,
+            Error::Interrupted { code, .. } => *code,
         }
     }
 }
@@ -65,9 +66,26 @@ impl From<StoreError> for Error {
                 "{e}; run it in shards (--shard K/N) and merge them on a machine with more memory"
             )),
             StoreError::Mismatch(m) | StoreError::Point(m) => Error::Usage(m),
-            StoreError::Io { .. } => Error::Io(e.to_string()),
+            StoreError::Locked { .. } => Error::Usage(format!(
+                "{e}; wait for it to finish, or choose another --out"
+            )),
+            StoreError::Damaged { .. } => Error::Io(format!(
+                "{e}; run that experiment again (--force replaces it)"
+            )),
+            StoreError::Io { .. } | StoreError::Overflow { .. } => Error::Io(e.to_string()),
             StoreError::Experiment(e) => Error::Experiment(e),
             StoreError::Pool(e) => Error::Io(e.to_string()),
+        }
+    }
+}
+
+impl Error {
+    /// A command stopped by a signal: "interrupted{place} by SIGTERM: {message}".
+    pub(crate) fn interrupted(place: &str, message: String) -> Error {
+        let stop = super::signals::stop();
+        Error::Interrupted {
+            message: format!("interrupted{place} by {}: {message}", stop.name()),
+            code: stop.exit_code(),
         }
     }
 }

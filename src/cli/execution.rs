@@ -70,7 +70,8 @@ fn shard(arg: Option<&str>) -> Result<(u64, u64), Error> {
 }
 
 /// The command line that resumes an interrupted command: the same arguments, with `--resume`
-/// (and `--out` when the output directory was the default).
+/// (and `--out` when the output directory was the default), each quoted for POSIX shells
+/// (sh, bash, zsh) so that it can be pasted as printed.
 pub(crate) fn resume_command(argv: &[String], default_out: Option<&PathBuf>) -> String {
     let mut again: Vec<String> = argv
         .iter()
@@ -82,7 +83,7 @@ pub(crate) fn resume_command(argv: &[String], default_out: Option<&PathBuf>) -> 
         again.push(out.display().to_string());
     }
     again.push("--resume".into());
-    again.join(" ")
+    shell_words::join(&again)
 }
 
 /// `--runs` within the range a scenario file allows.
@@ -96,10 +97,13 @@ pub(crate) fn checked_runs(runs: u64) -> Result<u64, Error> {
     }
 }
 
+/// `--jobs` (checked by its parser), else every core.
 pub(crate) fn jobs_or_all(jobs: Option<usize>) -> Result<usize, Error> {
     match jobs {
         Some(0) => Err(Error::Usage("--jobs must be at least 1".into())),
         Some(j) => Ok(j),
-        None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+        None => Ok(std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(super::args::MAX_JOBS)),
     }
 }

@@ -386,7 +386,7 @@ mod tests {
                 let values: Vec<f64> = (0..5 * names.len())
                     .map(|i| (p * 7 + i % 11) as f64 / 10.0)
                     .collect();
-                Summary::of(&s.name, 1, &names, &values)
+                Summary::of(&s.name, 1, &names, &values).expect("finite")
             })
             .collect()
     }

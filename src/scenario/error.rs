@@ -114,13 +114,11 @@ impl ScenarioError {
                 let (src, span) = match p.at {
                     Some(at) => {
                         let f = &self.sources.files[at.file as usize];
-                        let len = (at.end - at.start).max(1) as usize;
+                        let (text, start, len) =
+                            excerpt(&f.text, at.start as usize, at.end as usize);
                         (
-                            Some(NamedSource::new(
-                                f.path.display().to_string(),
-                                f.text.clone(),
-                            )),
-                            Some(SourceSpan::new((at.start as usize).into(), len)),
+                            Some(NamedSource::new(f.path.display().to_string(), text)),
+                            Some(SourceSpan::new(start.into(), len)),
                         )
                     }
                     None => (None, None),
@@ -129,6 +127,70 @@ impl ScenarioError {
             })
             .collect()
     }
+}
+
+/// Longest line shown whole under a problem; a longer one (a file that is not TOML) is cut to
+/// a window around the problem.
+const MAX_SHOWN_LINE: usize = 160;
+
+/// The text shown under a problem at bytes `start..end` of `text`: the lines around it, each
+/// at most [`MAX_SHOWN_LINE`] characters (a window around the problem on its own line),
+/// behind as many empty lines as precede them, so line numbers stay the file's. Returns the
+/// text and the problem's start and length in it.
+fn excerpt(text: &str, start: usize, end: usize) -> (String, usize, usize) {
+    let start = floor_char(text, start.min(text.len()));
+    let end = floor_char(text, end.clamp(start, text.len()));
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let before = text[..line_start].matches('\n').count();
+    // Up to two lines of context on each side, as miette shows them.
+    let prev: Vec<&str> = text[..line_start].lines().rev().take(2).collect();
+    let next: Vec<&str> = text[line_end..].lines().skip(1).take(2).collect();
+    let cut = |line: &str| -> String {
+        if line.chars().count() <= MAX_SHOWN_LINE {
+            line.to_string()
+        } else {
+            line.chars()
+                .take(MAX_SHOWN_LINE)
+                .chain("…".chars())
+                .collect()
+        }
+    };
+    let mut out = "\n".repeat(before.saturating_sub(prev.len()));
+    for line in prev.iter().rev() {
+        out.push_str(&cut(line));
+        out.push('\n');
+    }
+    let line = &text[line_start..line_end];
+    let at_in_line = start - line_start;
+    let (shown, at) = if line.chars().count() <= MAX_SHOWN_LINE {
+        (line.to_string(), at_in_line)
+    } else {
+        let from = floor_char(line, at_in_line.saturating_sub(MAX_SHOWN_LINE / 2));
+        let to = floor_char(line, (at_in_line + MAX_SHOWN_LINE / 2).min(line.len()));
+        let lead = if from > 0 { "…" } else { "" };
+        let trail = if to < line.len() { "…" } else { "" };
+        (
+            format!("{lead}{}{trail}", &line[from..to]),
+            lead.len() + at_in_line - from,
+        )
+    };
+    let problem_at = out.len() + at;
+    let len = (end - start).min(shown.len() - at).max(1);
+    out.push_str(&shown);
+    for line in next {
+        out.push('\n');
+        out.push_str(&cut(line));
+    }
+    (out, problem_at, len)
+}
+
+/// The largest char boundary of `s` at or below `i`.
+fn floor_char(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 impl fmt::Display for ScenarioError {
@@ -156,6 +218,23 @@ struct Rendered {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_line_is_shown_as_a_window_around_the_problem() {
+        let long = format!("a = 1\nb = \"{}\"\nc = 2\n", "x".repeat(10_000));
+        let at = long.find("xxx").unwrap() + 5_000;
+        let (shown, start, len) = excerpt(&long, at, at + 3);
+        assert!(shown.len() < 400, "{} bytes", shown.len());
+        assert_eq!(
+            shown.lines().count(),
+            3,
+            "the lines keep their numbers: {shown}"
+        );
+        assert_eq!(&shown[start..start + len], "xxx");
+        let short = "a = 1\nb = 2\n";
+        let (shown, start, len) = excerpt(short, 10, 11);
+        assert_eq!((shown.as_str(), start, len), ("a = 1\nb = 2", 10, 1));
+    }
 
     #[test]
     fn line_and_column_are_one_based_and_count_characters() {

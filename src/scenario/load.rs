@@ -1,6 +1,7 @@
 //! Reading scenario files: the `extends` chain (parents first, cycles refused), parsing each
 //! file into raw types, merging them, and resolving the result. Also `--set` overrides.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::paths::{self, Override};
@@ -28,10 +29,74 @@ pub fn load_str(name: &str, text: &str) -> Result<Scenario, ScenarioError> {
     finish(raw, sources)
 }
 
+/// Validates a scenario given as bytes, as [`load`] validates a file's: UTF-8 text of at most
+/// [`MAX_FILE_BYTES`]; `name` is how errors name it.
+pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Scenario, ScenarioError> {
+    let refuse = |message: String| {
+        Err(ScenarioError::new(
+            Sources::default(),
+            vec![Problem::nowhere(format!("cannot read {name}: {message}"))],
+        ))
+    };
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return refuse(format!(
+            "it is larger than {} MiB, the most a scenario file may be",
+            MAX_FILE_BYTES >> 20
+        ));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => load_str(name, text),
+        Err(e) => refuse(format!(
+            "it is not UTF-8 text (byte {} is not); a scenario is a TOML file",
+            e.valid_up_to()
+        )),
+    }
+}
+
 fn finish(raw: Result<RawFile, Problem>, sources: Sources) -> Result<Scenario, ScenarioError> {
     let top = Loc::default();
     let raw = raw.map_err(|p| ScenarioError::new(sources.clone(), vec![p]))?;
     resolve(raw, top).map_err(|problems| ScenarioError::new(sources, problems))
+}
+
+/// Largest scenario file: far more than any scenario needs, small enough that a mistaken
+/// path (a data file, a disk image) is refused before it is read.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
+/// Longest `extends` chain.
+pub const MAX_EXTENDS: usize = 64;
+
+/// Reads a scenario file: a regular file (not a FIFO, a device or a directory, which could
+/// hang or never end), at most [`MAX_FILE_BYTES`], in UTF-8.
+fn read_bounded(path: &Path) -> Result<String, String> {
+    let shown = path.display();
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!(
+            "cannot read {shown}: it is not a regular file (a directory, FIFO or device cannot \
+             be a scenario)"
+        ));
+    }
+    let too_big = || {
+        format!(
+            "cannot read {shown}: it is larger than {} MiB, the most a scenario file may be",
+            MAX_FILE_BYTES >> 20
+        )
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("cannot read {shown}: {e}"))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        format!("cannot read {shown}: it is not UTF-8 text (byte {at} is not); a scenario is a TOML file")
+    })
 }
 
 /// Reads `path` and everything it extends; `chain` holds the files being read, for cycles;
@@ -46,8 +111,12 @@ fn read_chain(
         Some(at) => Problem::at(at, message),
         None => Problem::nowhere(message),
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| problem(format!("cannot read {}: {e}", path.display())))?;
+    if chain.len() >= MAX_EXTENDS {
+        return Err(problem(format!(
+            "extends goes deeper than {MAX_EXTENDS} files; a chain that long is a mistake"
+        )));
+    }
+    let text = read_bounded(path).map_err(problem)?;
     let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     if let Some(first) = chain.iter().position(|p| *p == canonical) {
         let names: Vec<String> = chain[first..]
@@ -78,7 +147,16 @@ fn parse_chain(
     chain: &mut Vec<PathBuf>,
 ) -> Result<RawFile, Problem> {
     let file = sources.files.len() as FileId;
-    let parsed = parse_file(&text, file);
+    let parsed = match too_many_entries(&text, file) {
+        Some(problem) => {
+            sources.files.push(SourceFile {
+                path: path.to_path_buf(),
+                text,
+            });
+            return Err(problem);
+        }
+        None => parse_file(&text, file),
+    };
     sources.files.push(SourceFile {
         path: path.to_path_buf(),
         text,
@@ -106,6 +184,55 @@ fn parse_chain(
     let mut parent = read_chain(&parent_path, sources, chain, Some(extends.at))?;
     parent.merge(raw);
     Ok(parent)
+}
+
+/// Counts the `[[issue]]`, `[[government]]`, `[[firm]]` and `[[ngo]]` headers of a file before
+/// it is parsed, and refuses one with more entries of a kind than a scenario may have: parsing
+/// a file of 100_000 issues would take memory out of proportion to any scenario, only to be
+/// refused. The problem points at the first header past the limit.
+fn too_many_entries(text: &str, file: FileId) -> Option<Problem> {
+    const LIMITS: [(&str, &str, usize); 4] = [
+        ("issue", "issues", super::resolve::MAX_ISSUES),
+        (
+            "government",
+            "governments",
+            super::resolve::MAX_AGENTS as usize,
+        ),
+        ("firm", "firms", super::resolve::MAX_AGENTS as usize),
+        ("ngo", "NGOs", super::resolve::MAX_AGENTS as usize),
+    ];
+    let mut counts = [0usize; 4];
+    let mut first_over: [Option<(usize, usize)>; 4] = [None; 4];
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let Some(name) = line
+            .trim_start()
+            .strip_prefix("[[")
+            .and_then(|rest| rest.split_once("]]"))
+            .map(|(name, _)| name.trim())
+        else {
+            continue;
+        };
+        if let Some(k) = LIMITS.iter().position(|(key, _, _)| *key == name) {
+            counts[k] += 1;
+            if counts[k] > LIMITS[k].2 && first_over[k].is_none() {
+                first_over[k] = Some((start, start + line.trim_end().len()));
+            }
+        }
+    }
+    let k = (0..4).find(|&k| first_over[k].is_some())?;
+    let (start, end) = first_over[k]?;
+    let (_, plural, limit) = LIMITS[k];
+    Some(Problem::at(
+        Loc {
+            file,
+            start: start as u32,
+            end: end as u32,
+        },
+        format!("at most {limit} {plural}, got {} entries", counts[k]),
+    ))
 }
 
 /// Says in the scenario's words what serde says in Rust's: a table written where a list of

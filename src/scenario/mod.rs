@@ -9,6 +9,7 @@ mod load;
 pub mod paths;
 pub mod raw;
 mod resolve;
+mod validate;
 
 use serde::{Deserialize, Serialize};
 
@@ -17,7 +18,9 @@ pub use keys::{
     FirmKey, FirmValues, GovernmentKey, GovernmentValues, Level, ModelKey, ModelValues, NgoKey,
     NgoValues, Range,
 };
-pub use load::{OverrideError, apply_overrides, load, load_str};
+pub use load::{
+    MAX_EXTENDS, MAX_FILE_BYTES, OverrideError, apply_overrides, load, load_bytes, load_str,
+};
 pub use paths::{Override, SetOp, Target};
 pub use raw::Param;
 

@@ -25,6 +25,25 @@ pub enum StoreError {
     /// A point of a study whose settings break a rule of the scenario.
     #[error("{0}")]
     Point(String),
+    /// Another process writes the directory (exit status 2: wait for it, or write elsewhere).
+    #[error("{} is being written by another netstates process{}", dir.display(), pid.map_or(String::new(), |p| format!(" (pid {p})")))]
+    Locked { dir: PathBuf, pid: Option<u32> },
+    /// A kept or finished file that is not what netstates wrote: cut, changed, corrupt.
+    #[error("{} is damaged: {reason}", path.display())]
+    Damaged { path: PathBuf, reason: String },
+    /// A summary statistic that is not a finite number, so summary.json could not be read
+    /// back; the runs are kept.
+    #[error(
+        "the {statistic} of {metric} over the runs is {value}: the metric's values are too large \
+         for a summary; the runs are kept in {}",
+        kept.display()
+    )]
+    Overflow {
+        metric: String,
+        statistic: &'static str,
+        value: f64,
+        kept: PathBuf,
+    },
     /// A file that cannot be read, parsed or written.
     #[error("cannot {action} {}: {reason}", path.display())]
     Io {
@@ -96,6 +115,13 @@ impl StoreError {
         StoreError::Refused {
             dir: dir.to_path_buf(),
             refusal,
+        }
+    }
+
+    pub(crate) fn damaged(path: &Path, reason: impl fmt::Display) -> StoreError {
+        StoreError::Damaged {
+            path: path.to_path_buf(),
+            reason: reason.to_string(),
         }
     }
 

@@ -8,14 +8,15 @@
 //! experiment keeps every completed run and can be resumed.
 
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use super::durable::{temporary, write_atomic};
+use super::durable::{sweep_temporaries, sync_dir, temporary, write_atomic};
 use super::error::{Refusal, StoreError};
-use super::manifest::{Manifest, SEED_RULE, Shard, now_rfc3339, scenario_hash};
+use super::lock::{LOCK, lock};
+use super::manifest::{FileCheck, Manifest, SEED_RULE, Shard, now_rfc3339, scenario_hash};
 use super::runs::{self, RowWriter, Rows};
 use super::summary::Summary;
 use super::{MANIFEST, RUNS, STUDY, SUMMARY};
@@ -45,9 +46,32 @@ pub fn status(dir: &Path) -> Result<Status, StoreError> {
     })
 }
 
-/// Reads and parses `manifest.json`.
+/// Reads and parses `manifest.json`, and checks it as netstates wrote it: its scenario
+/// passes the same limits and rules as a scenario file and has the recorded hash, and its
+/// shard is one of its runs. A manifest that does not is damaged, never trusted.
 pub fn read_manifest(dir: &Path) -> Result<Manifest, StoreError> {
-    read_json(&dir.join(MANIFEST))
+    let path = dir.join(MANIFEST);
+    let m: Manifest = read_json(&path)?;
+    let damaged = |reason: String| Err(StoreError::damaged(&path, reason));
+    if let Err(e) = m.scenario.validate() {
+        return damaged(format!("its scenario is not valid: {e}"));
+    }
+    if scenario_hash(&m.scenario) != m.scenario_sha256 {
+        return damaged("its scenario does not have the SHA-256 it records".into());
+    }
+    let sh = &m.shard;
+    if m.runs != m.scenario.runs
+        || m.seed != m.scenario.seed
+        || sh.count == 0
+        || sh.index >= sh.count
+        || shard_range(sh.index, sh.count, m.runs) != (sh.first_run..sh.end_run)
+    {
+        return damaged(format!(
+            "its runs, seed and shard do not agree (runs {}, shard {}/{} holding {}..{})",
+            m.runs, sh.index, sh.count, sh.first_run, sh.end_run
+        ));
+    }
+    Ok(m)
 }
 
 pub(crate) fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, StoreError> {
@@ -107,18 +131,20 @@ fn same_experiment(m: &Manifest, s: &Scenario, shard: &Shard) -> bool {
 
 /// What a directory gives a run that starts in it.
 enum Start {
-    /// The directory already holds this experiment, finished.
+    /// The directory already holds this experiment, finished (and `runs.csv` checks out).
     Done,
     /// Start (or resume) with these rows kept from `runs.csv.part`, from this start time.
     Play { kept: Option<Rows>, started: String },
 }
 
-/// Decides from what the directory holds whether and how the experiment starts.
+/// Decides from what the directory holds whether and how the experiment starts. The caller
+/// holds the directory's lock.
 fn start(req: &Request, shard: &Shard, names: &[String]) -> Result<Start, StoreError> {
     let s = req.scenario;
     let dir = &req.place.out;
     let refuse = |refusal| Err(StoreError::refused(dir, refusal));
-    let partial = temporary(&dir.join(RUNS));
+    let csv_path = dir.join(RUNS);
+    let partial = temporary(&csv_path);
     if dir.join(STUDY).exists() {
         return refuse(Refusal::HoldsStudy);
     }
@@ -128,28 +154,52 @@ fn start(req: &Request, shard: &Shard, names: &[String]) -> Result<Start, StoreE
             started: now_rfc3339(),
         })
     };
-    match status(dir)? {
-        _ if req.place.force => {
-            for name in [MANIFEST, SUMMARY, RUNS] {
-                let _ = fs::remove_file(dir.join(name));
-            }
-            let _ = fs::remove_file(&partial);
-            fresh()
+    if req.place.force {
+        for name in [MANIFEST, SUMMARY, RUNS] {
+            let _ = fs::remove_file(dir.join(name));
         }
-        Status::Finished(m) if same_experiment(&m, s, shard) => Ok(Start::Done),
+        let _ = fs::remove_file(&partial);
+        return fresh();
+    }
+    match status(dir)? {
+        Status::Finished(m) if same_experiment(&m, s, shard) => {
+            verify_runs(dir, &m)?;
+            Ok(Start::Done)
+        }
         Status::Finished(_) => refuse(Refusal::FinishedOther),
         Status::Interrupted(_) if !req.place.resume => refuse(Refusal::Interrupted),
         Status::Interrupted(m) if !same_experiment(&m, s, shard) => {
             refuse(Refusal::InterruptedOther)
         }
         Status::Interrupted(m) => {
-            let text = fs::read_to_string(&partial).unwrap_or_default();
-            let kept = if text.is_empty() {
-                None
-            } else {
-                let rows = runs::parse(&text, names, shard.first_run, s.seed, true)
-                    .map_err(|e| StoreError::io("resume from", &partial, e))?;
-                Some(rows)
+            // A crash between renaming runs.csv.part and marking the manifest finished leaves
+            // a complete runs.csv: it is taken up again, not played anew.
+            if !partial.exists() && csv_path.exists() {
+                let bytes =
+                    fs::read(&csv_path).map_err(|e| StoreError::io("read", &csv_path, e))?;
+                let rows = runs::parse(&bytes, names, shard.first_run, s.seed, false)
+                    .map_err(|e| StoreError::damaged(&csv_path, e))?;
+                if rows.first + rows.runs != shard.end_run {
+                    return Err(StoreError::damaged(
+                        &csv_path,
+                        format!(
+                            "it holds {} of the {} runs",
+                            rows.runs,
+                            shard.end_run - shard.first_run
+                        ),
+                    ));
+                }
+                fs::rename(&csv_path, &partial)
+                    .map_err(|e| StoreError::io("rename", &csv_path, e))?;
+            }
+            let kept = match fs::read(&partial) {
+                Ok(bytes) if bytes.is_empty() => None,
+                Ok(bytes) => Some(
+                    runs::parse(&bytes, names, shard.first_run, s.seed, true)
+                        .map_err(|e| StoreError::damaged(&partial, e))?,
+                ),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(e) => return Err(StoreError::io("read", &partial, e)),
             };
             Ok(Start::Play {
                 kept,
@@ -159,6 +209,41 @@ fn start(req: &Request, shard: &Shard, names: &[String]) -> Result<Start, StoreE
         Status::Empty if req.place.resume => refuse(Refusal::NothingToResume),
         Status::Empty => fresh(),
     }
+}
+
+/// Checks a finished directory's `runs.csv` against what its manifest recorded: its size,
+/// rows and SHA-256. A file cut short, emptied by a power cut or changed since is damaged.
+fn verify_runs(dir: &Path, m: &Manifest) -> Result<Vec<u8>, StoreError> {
+    let path = dir.join(RUNS);
+    let bytes = fs::read(&path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => StoreError::damaged(&path, "it is missing"),
+        _ => StoreError::io("read", &path, e),
+    })?;
+    let Some(check) = &m.runs_csv else {
+        return Err(StoreError::damaged(
+            &path,
+            "its manifest records no checksum of it (written by an older netstates)",
+        ));
+    };
+    if bytes.len() as u64 != check.bytes || runs::sha256_hex(&bytes) != check.sha256 {
+        return Err(StoreError::damaged(
+            &path,
+            format!(
+                "it is not the file the experiment wrote ({} bytes and SHA-256 {}, its \
+                 manifest recorded {} bytes and {})",
+                bytes.len(),
+                short_hash(&runs::sha256_hex(&bytes)),
+                check.bytes,
+                short_hash(&check.sha256)
+            ),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// The first characters of a hash, for messages (the whole of a short one).
+pub(crate) fn short_hash(hash: &str) -> &str {
+    hash.get(..12).unwrap_or(hash)
 }
 
 /// Opens `runs.csv.part` for appending: fresh with its header, or cut back to the complete
@@ -193,8 +278,9 @@ fn open_part(
 }
 
 /// Runs an experiment (or a shard of it) into `req.place.out` on `pool`: fresh, resumed, or
-/// not at all when the directory already holds it. `progress(done, total)` is called after
-/// each block; `stop` ends the experiment early, keeping every completed run.
+/// not at all when the directory already holds it. The directory is locked for the whole
+/// call; a second writer is refused. `progress(done, total)` is called after each block;
+/// `stop` ends the experiment early, keeping every completed run.
 pub fn run(
     req: &Request,
     pool: &Pool,
@@ -212,14 +298,6 @@ pub fn run(
     };
     let dir = &req.place.out;
     let names = metrics::names(s);
-    let (kept, started) = match start(req, &shard, &names)? {
-        Start::Done => {
-            return Ok(Outcome::AlreadyDone {
-                summary: read_json(&dir.join(SUMMARY))?,
-            });
-        }
-        Start::Play { kept, started } => (kept, started),
-    };
 
     // Every run's metrics are kept for the summary's quantiles: 8 bytes a value, reserved
     // exactly and before anything is written, so an experiment too large for memory is
@@ -233,7 +311,31 @@ pub fn run(
             metrics: names.len(),
         })?;
 
-    fs::create_dir_all(dir).map_err(|e| StoreError::io("create", dir, e))?;
+    let existed = dir.exists();
+    let _lock = lock(dir, LOCK)?;
+    let (kept, started) = match start(req, &shard, &names) {
+        Ok(Start::Done) => {
+            return Ok(Outcome::AlreadyDone {
+                summary: read_json(&dir.join(SUMMARY))?,
+            });
+        }
+        Ok(Start::Play { kept, started }) => (kept, started),
+        Err(e) => {
+            if !existed {
+                let _ = fs::remove_dir_all(dir);
+            }
+            return Err(e);
+        }
+    };
+    sweep_temporaries(dir, true);
+    if let Some(up) = dir.parent() {
+        let _ = sync_dir(if up.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            up
+        });
+    }
+
     let mut manifest = Manifest {
         netstates_version: env!("CARGO_PKG_VERSION").to_string(),
         scenario_name: s.name.clone(),
@@ -245,6 +347,7 @@ pub fn run(
         command_line: req.place.command_line.clone(),
         started,
         finished: None,
+        runs_csv: None,
         scenario: s.clone(),
     };
     write_json(&dir.join(MANIFEST), &manifest)?;
@@ -274,18 +377,34 @@ pub fn run(
         progress(done, total);
         Ok(())
     })?;
-    let mut file = csv
+    let file = csv
         .into_inner()
-        .map_err(|e| StoreError::io("write", &partial, e))?;
-    file.flush()
-        .map_err(|e| StoreError::io("write", &partial, e))?;
+        .map_err(|e| StoreError::io("write", &partial, e))?
+        .into_inner()
+        .map_err(|e| StoreError::io("write", &partial, e.into_error()))?;
+    // The rows are on disk before the file may be renamed complete.
+    file.sync_all()
+        .map_err(|e| StoreError::io("sync", &partial, e))?;
     drop(file);
     if !finished_all {
         return Ok(Outcome::Interrupted { done, total });
     }
 
+    let summary =
+        Summary::of(&s.name, s.seed, &names, &values).map_err(|e| StoreError::Overflow {
+            metric: e.metric,
+            statistic: e.statistic,
+            value: e.value,
+            kept: partial.clone(),
+        })?;
+    let bytes = fs::read(&partial).map_err(|e| StoreError::io("read", &partial, e))?;
+    manifest.runs_csv = Some(FileCheck {
+        sha256: runs::sha256_hex(&bytes),
+        rows: total,
+        bytes: bytes.len() as u64,
+    });
     fs::rename(&partial, &csv_path).map_err(|e| StoreError::io("rename", &partial, e))?;
-    let summary = Summary::of(&s.name, s.seed, &names, &values);
+    sync_dir(dir).map_err(|e| StoreError::io("sync", dir, e))?;
     write_json(&dir.join(SUMMARY), &summary)?;
     manifest.finished = Some(now_rfc3339());
     write_json(&dir.join(MANIFEST), &manifest)?;
@@ -301,30 +420,30 @@ pub struct Finished {
     pub dir: PathBuf,
     pub manifest: Manifest,
     pub rows: Rows,
-    pub text: String,
+    pub bytes: Vec<u8>,
 }
 
-/// Reads a finished directory's manifest and `runs.csv`, checking one against the other.
+/// Reads a finished directory's manifest and `runs.csv`, checking one against the other:
+/// the file must be the one the experiment wrote (its checksum) and hold the shard's runs.
 pub fn read_finished(dir: &Path) -> Result<Finished, StoreError> {
     let manifest = match status(dir)? {
         Status::Finished(m) => *m,
         Status::Interrupted(_) => return Err(StoreError::refused(dir, Refusal::NotFinished)),
         Status::Empty => return Err(StoreError::refused(dir, Refusal::NoExperiment)),
     };
+    let bytes = verify_runs(dir, &manifest)?;
     let path = dir.join(RUNS);
-    let text = fs::read_to_string(&path).map_err(|e| StoreError::io("read", &path, e))?;
     let names = metrics::names(&manifest.scenario);
     let rows = runs::parse(
-        &text,
+        &bytes,
         &names,
         manifest.shard.first_run,
         manifest.seed,
         false,
     )
-    .map_err(|e| StoreError::io("read", &path, e))?;
+    .map_err(|e| StoreError::damaged(&path, e))?;
     if rows.first + rows.runs != manifest.shard.end_run {
-        return Err(StoreError::io(
-            "read",
+        return Err(StoreError::damaged(
             &path,
             format!(
                 "it holds runs {}..{}, its manifest says {}..{}",
@@ -339,7 +458,7 @@ pub fn read_finished(dir: &Path) -> Result<Finished, StoreError> {
         dir: dir.to_path_buf(),
         manifest,
         rows,
-        text,
+        bytes,
     })
 }
 

@@ -34,8 +34,20 @@ pub struct Manifest {
     pub started: String,
     /// `None` while the experiment is running or after it was interrupted.
     pub finished: Option<String>,
+    /// What the finished `runs.csv` holds, checked wherever a finished directory is trusted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runs_csv: Option<FileCheck>,
     /// The resolved scenario (defaults filled, `--set` applied), canonical JSON.
     pub scenario: Scenario,
+}
+
+/// A finished file's size, rows and SHA-256: enough to tell the file that was written from one
+/// cut short, emptied by a power cut, or changed since.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileCheck {
+    pub sha256: String,
+    pub rows: u64,
+    pub bytes: u64,
 }
 
 /// The canonical JSON of a resolved scenario and its SHA-256 in hex.

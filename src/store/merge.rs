@@ -6,17 +6,13 @@ use std::path::{Path, PathBuf};
 
 use super::durable::write_atomic;
 use super::error::{Refusal, StoreError};
-use super::experiment::{Finished, Status, read_finished, status, write_json};
-use super::manifest::{Manifest, SEED_RULE, Shard, now_rfc3339};
+use super::experiment::{Finished, Status, read_finished, short_hash, status, write_json};
+use super::lock::{LOCK, lock};
+use super::manifest::{FileCheck, Manifest, SEED_RULE, Shard, now_rfc3339};
 use super::runs;
 use super::summary::Summary;
 use super::{MANIFEST, RUNS, SUMMARY};
 use crate::model::metrics;
-
-/// The first characters of a hash, for messages (the whole of a short one).
-fn short(hash: &str) -> &str {
-    hash.get(..12).unwrap_or(hash)
-}
 
 /// Joins shard directories into one experiment in `out`: refuses shards of different
 /// scenarios or seeds, overlaps and gaps. The merged `runs.csv` and `summary.json` equal an
@@ -46,8 +42,8 @@ pub fn merge(
                 "{} and {} are not shards of one experiment (scenario {} vs {}, seed {} vs {}, runs {} vs {})",
                 first.dir.display(),
                 p.dir.display(),
-                short(&hash),
-                short(&m.scenario_sha256),
+                short_hash(&hash),
+                short_hash(&m.scenario_sha256),
                 seed,
                 m.seed,
                 runs,
@@ -79,22 +75,32 @@ pub fn merge(
     if next != runs {
         return refuse(format!("runs {next}..{runs} are missing from the shards"));
     }
+    let existed = out.exists();
+    let _lock = lock(out, LOCK)?;
     if let Status::Finished(_) | Status::Interrupted(_) = status(out)? {
+        if !existed {
+            let _ = fs::remove_dir_all(out);
+        }
         return Err(StoreError::refused(out, Refusal::MergeTarget));
     }
-    fs::create_dir_all(out).map_err(|e| StoreError::io("create", out, e))?;
     let scenario = parts[0].manifest.scenario.clone();
     let names = metrics::names(&scenario);
     let header = runs::header_line(&names);
-    let mut csv = header.clone();
+    let mut csv = header.clone().into_bytes();
     let mut values = Vec::new();
     for p in &parts {
-        csv.push_str(&p.text[header.len()..]);
+        csv.extend_from_slice(&p.bytes[header.len()..]);
         values.extend_from_slice(&p.rows.values);
     }
     let csv_path = out.join(RUNS);
-    write_atomic(&csv_path, csv.as_bytes()).map_err(|e| StoreError::io("write", &csv_path, e))?;
-    let summary = Summary::of(&scenario.name, seed, &names, &values);
+    let summary =
+        Summary::of(&scenario.name, seed, &names, &values).map_err(|e| StoreError::Overflow {
+            metric: e.metric,
+            statistic: e.statistic,
+            value: e.value,
+            kept: dirs[0].clone(),
+        })?;
+    write_atomic(&csv_path, &csv).map_err(|e| StoreError::io("write", &csv_path, e))?;
     write_json(&out.join(SUMMARY), &summary)?;
     let started = parts.iter().map(|p| p.manifest.started.clone()).min();
     let manifest = Manifest {
@@ -113,6 +119,11 @@ pub fn merge(
         command_line,
         started: started.unwrap_or_default(),
         finished: Some(now_rfc3339()),
+        runs_csv: Some(FileCheck {
+            sha256: runs::sha256_hex(&csv),
+            rows: runs,
+            bytes: csv.len() as u64,
+        }),
         scenario,
     };
     write_json(&out.join(MANIFEST), &manifest)?;

@@ -10,6 +10,7 @@ pub mod csv;
 mod durable;
 mod error;
 pub mod experiment;
+mod lock;
 pub mod manifest;
 mod merge;
 pub mod runs;
@@ -22,6 +23,7 @@ pub use experiment::{
     Finished, Outcome, Placement, Request, Status, read_finished, read_manifest, run, shard_range,
     status,
 };
+pub use lock::LOCK;
 pub use manifest::{Manifest, Shard};
 pub use merge::merge;
 pub use summary::{MetricSummary, Summary};

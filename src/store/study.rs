@@ -25,9 +25,10 @@ use rayon::iter::{ParallelBridge, ParallelIterator};
 use serde::{Deserialize, Serialize};
 
 use super::csv;
-use super::durable::write_atomic;
+use super::durable::{sweep_temporaries, write_atomic};
 use super::error::{Refusal, StoreError};
 use super::experiment::{self, Outcome, Placement, Status, read_json, shard_range};
+use super::lock::{lock, shard_lock_name};
 use super::manifest::{now_rfc3339, scenario_hash};
 use super::summary::Summary;
 use super::{MANIFEST, POINTS, STUDY};
@@ -206,10 +207,20 @@ pub fn run(
 ) -> Result<StudyOutcome, StoreError> {
     let out = &req.place.out;
     let plan = req.plan;
-    write_study_file(req)?;
+    let (k, count) = req.place.shard;
+    // Shards of one study write one directory at once, each its own points: each shard holds
+    // a lock of its own (two copies of one shard are refused), and every point its own.
+    let existed = out.exists();
+    let _lock = lock(out, &shard_lock_name(k, count))?;
+    if let Err(e) = write_study_file(req) {
+        if !existed {
+            let _ = fs::remove_dir_all(out);
+        }
+        return Err(e);
+    }
+    sweep_temporaries(out, false);
 
     let n = plan.points.len();
-    let (k, count) = req.place.shard;
     let range = shard_range(k, count, n as u64);
     let range = range.start as usize..range.end as usize;
     let dirs: Vec<PathBuf> = range.clone().map(|i| point_dir(out, i, n)).collect();

@@ -78,11 +78,35 @@ pub struct NamedSummary {
     pub summary: MetricSummary,
 }
 
+/// A summary statistic that is not a finite number (JSON has none): which metric, which
+/// statistic, and its value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotFinite {
+    pub metric: String,
+    pub statistic: &'static str,
+    pub value: f64,
+}
+
 impl Summary {
-    /// Summarizes `values`, one row of `names.len()` metrics per run, in run order.
-    pub fn of(scenario: &str, seed: u64, names: &[String], values: &[f64]) -> Summary {
+    /// Summarizes `values`, one row of `names.len()` metrics per run, in run order. No runs
+    /// (an empty shard) give no metrics. A statistic that overflows (values near `f64::MAX`)
+    /// is an error, never a `null` that `summary.json` could not be read back with.
+    pub fn of(
+        scenario: &str,
+        seed: u64,
+        names: &[String],
+        values: &[f64],
+    ) -> Result<Summary, NotFinite> {
         let width = names.len();
         let runs = values.len().checked_div(width).unwrap_or(0);
+        if runs == 0 {
+            return Ok(Summary {
+                scenario: scenario.to_string(),
+                seed,
+                runs: 0,
+                metrics: Vec::new(),
+            });
+        }
         let mut column = Vec::with_capacity(runs);
         let metrics = names
             .iter()
@@ -90,18 +114,41 @@ impl Summary {
             .map(|(m, name)| {
                 column.clear();
                 column.extend((0..runs).map(|r| values[r * width + m]));
-                NamedSummary {
-                    metric: name.clone(),
-                    summary: summarize(&column),
+                let summary = summarize(&column);
+                let s = &summary;
+                let stats = [
+                    ("mean", s.mean),
+                    ("standard deviation", s.sd),
+                    ("minimum", s.min),
+                    ("maximum", s.max),
+                    ("5th percentile", s.p5),
+                    ("25th percentile", s.p25),
+                    ("median", s.p50),
+                    ("75th percentile", s.p75),
+                    ("95th percentile", s.p95),
+                ];
+                // The mean is clamped into [min, max]: a sum that overflowed shows here.
+                let sum: f64 = column.iter().sum();
+                let stats = stats.into_iter().chain([("sum", sum)]);
+                if let Some((statistic, value)) = stats.into_iter().find(|(_, v)| !v.is_finite()) {
+                    return Err(NotFinite {
+                        metric: name.clone(),
+                        statistic,
+                        value,
+                    });
                 }
+                Ok(NamedSummary {
+                    metric: name.clone(),
+                    summary,
+                })
             })
-            .collect();
-        Summary {
+            .collect::<Result<_, _>>()?;
+        Ok(Summary {
             scenario: scenario.to_string(),
             seed,
             runs: runs as u64,
             metrics,
-        }
+        })
     }
 }
 

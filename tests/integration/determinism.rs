@@ -251,21 +251,30 @@ fn replay_reproduces_a_run_and_writes_its_trace() {
         .assert()
         .code(2);
 
-    // A tampered runs.csv is caught: change run 17's first metric.
+    // A tampered runs.csv is caught: change run 17's first metric. Its checksum no longer
+    // matches the manifest's...
     let mut fields: Vec<String> = row.split(',').map(String::from).collect();
     fields[2] = "0.123456".into();
-    fs::write(
-        out.join("runs.csv"),
-        csv.replacen(row, &fields.join(","), 1),
-    )
-    .expect("tamper");
-    let assert = netstates()
-        .args(["replay"])
-        .arg(&out)
-        .args(["--run", "17"])
-        .assert()
-        .code(1);
-    let stderr = stderr_of(&assert);
+    let tampered = csv.replacen(row, &fields.join(","), 1);
+    fs::write(out.join("runs.csv"), &tampered).expect("tamper");
+    let replay = || {
+        netstates()
+            .args(["replay"])
+            .arg(&out)
+            .args(["--run", "17"])
+            .assert()
+            .code(1)
+    };
+    let stderr = stderr_of(&replay());
+    assert!(stderr.contains("runs.csv is damaged"), "{stderr}");
+    // ...and with the checksum forged to match, the replay itself finds the difference.
+    let manifest = out.join("manifest.json");
+    let mut m: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&manifest).expect("manifest")).expect("JSON");
+    m["runs_csv"]["sha256"] = netstates::store::runs::sha256_hex(tampered.as_bytes()).into();
+    m["runs_csv"]["bytes"] = tampered.len().into();
+    fs::write(&manifest, serde_json::to_string(&m).expect("JSON")).expect("forge");
+    let stderr = stderr_of(&replay());
     assert!(stderr.contains("does not reproduce"), "{stderr}");
 }
 

@@ -46,16 +46,22 @@ pub(crate) fn stderr_of(assert: &Assert) -> String {
 /// Starts `netstates ARGS --out OUT`, sends it SIGINT (Ctrl-C) once the file `watch` holds
 /// more than `lines` lines, and returns how it ended.
 pub(crate) fn interrupt(args: &[&str], out: &Path, watch: &Path, lines: usize) -> Output {
+    signal("INT", args, out, watch, lines)
+}
+
+/// Starts `netstates ARGS --out OUT`, sends it the signal `name` (INT, TERM, HUP) once the
+/// file `watch` holds more than `lines` lines, and returns how it ended.
+pub(crate) fn signal(name: &str, args: &[&str], out: &Path, watch: &Path, lines: usize) -> Output {
     let child = spawn_into(args, out)
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
     wait_for_rows(watch, lines);
     Std::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([&format!("-{name}"), &child.id().to_string()])
         .status()
-        .expect("kill -INT");
+        .expect("kill");
     child.wait_with_output().expect("wait")
 }
 

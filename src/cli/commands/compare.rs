@@ -109,10 +109,10 @@ fn run_in_memory(s: &Scenario, pool: &Pool, progress: &mut Progress) -> Result<V
         Ok(())
     })?;
     if !finished {
-        return Err(Error::Interrupted(format!(
-            "interrupted while running {}",
-            s.name
-        )));
+        return Err(Error::interrupted(
+            "",
+            format!("{} was not finished, and compare keeps nothing", s.name),
+        ));
     }
     Ok(values)
 }

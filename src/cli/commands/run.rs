@@ -76,17 +76,28 @@ pub fn run(args: &RunArgs, argv: &[String]) -> Result<(), Error> {
             sayln!("results in {}", out.display());
         }
         Outcome::Interrupted { done, total } => {
-            return Err(Error::Interrupted(format!(
-                "interrupted: {done} of {total} runs are kept in {}; to continue:\n  {}",
-                out.display(),
-                resume_command(argv, args.exec.out.is_none().then_some(&out))
-            )));
+            return Err(Error::interrupted(
+                "",
+                format!(
+                    "{done} of {total} runs are kept in {}; to continue:\n  {}",
+                    out.display(),
+                    resume_command(argv, args.exec.out.is_none().then_some(&out))
+                ),
+            ));
         }
     }
     Ok(())
 }
 
 pub(crate) fn print_summary(s: &Scenario, summary: &Summary) {
+    if summary.runs == 0 {
+        sayln!(
+            "no runs in this shard: the experiment's {} runs are fewer than its shards; the \
+             shard is kept empty, and merge joins it with the others",
+            s.runs
+        );
+        return;
+    }
     let names: Vec<&str> = summary.metrics.iter().map(|m| m.metric.as_str()).collect();
     let summaries: Vec<_> = summary.metrics.iter().map(|m| m.summary.clone()).collect();
     say!(

@@ -130,14 +130,14 @@ pub(crate) fn play_study(
             );
             Ok((out, None))
         }
-        study::StudyOutcome::Interrupted { point, done, total } => {
-            Err(Error::Interrupted(format!(
-                "interrupted in point {point}: {done} of {total} runs are kept in {}; to \
-                 continue:\n  {}",
+        study::StudyOutcome::Interrupted { point, done, total } => Err(Error::interrupted(
+            &format!(" in point {point}"),
+            format!(
+                "{done} of {total} runs are kept in {}; to continue:\n  {}",
                 out.display(),
                 resume_command(argv, args.exec.out.is_none().then_some(&out))
-            )))
-        }
+            ),
+        )),
     }
 }
 

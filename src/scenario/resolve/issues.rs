@@ -19,7 +19,9 @@ pub(super) fn resolve(r: &mut Resolver, raw: &[Sp<RawIssue>]) -> (Vec<Issue>, Op
             format!("at most {MAX_ISSUES} issues, got {}", raw.len()),
         );
     }
-    for (k, e) in raw.iter().enumerate() {
+    // Past the limit nothing more is checked: the count is the problem, and checking 100_000
+    // entries one against another would take quadratic time.
+    for (k, e) in raw.iter().enumerate().take(MAX_ISSUES) {
         let e = &e.value;
         r.id(&e.id);
         if issues.iter().any(|i: &Issue| i.id == e.id.value) {

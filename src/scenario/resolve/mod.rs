@@ -20,13 +20,14 @@ use super::raw::{KeyMap, Loc, Param, RawFile, Sp, Whole};
 use super::{Issue, Problem, Scenario};
 use roster::Roster;
 
+pub use roster::valid_id;
 pub use rules::{shares_rule, stakes_rule};
 
-const MAX_ROUNDS: i64 = 1_000_000;
-const MAX_RUNS: i64 = 1_000_000_000;
-const MAX_ISSUES: usize = 64;
-const MAX_AGENTS: i64 = 100_000;
-const MAX_CITIZENS: i64 = 10_000_000;
+pub(super) const MAX_ROUNDS: i64 = 1_000_000;
+pub(super) const MAX_RUNS: i64 = 1_000_000_000;
+pub(super) const MAX_ISSUES: usize = 64;
+pub(super) const MAX_AGENTS: i64 = 100_000;
+pub(super) const MAX_CITIZENS: i64 = 10_000_000;
 
 /// Collects the problems of one scenario while its tables are resolved.
 pub(super) struct Resolver {

@@ -33,18 +33,40 @@ pub(super) struct Roster {
     pub(super) counts: Vec<i64>,
     /// (expanded id, entry id)
     pub(super) agents: Vec<(String, String)>,
+    /// Every expanded id and entry id, with the agents it names: a list resolves in time
+    /// linear in its length, not in the roster's size.
+    index: BTreeMap<String, Vec<(u32, u32)>>,
+}
+
+/// The index of a roster's ids: an agent's id names it, an entry's id all its agents.
+fn index_of(agents: &[(String, String)]) -> BTreeMap<String, Vec<(u32, u32)>> {
+    let mut index: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
+    for (i, (agent, entry)) in agents.iter().enumerate() {
+        let i = i as u32;
+        index.entry(agent.clone()).or_default().push((i, i + 1));
+        if entry != agent {
+            let ranges = index.entry(entry.clone()).or_default();
+            match ranges.last_mut() {
+                Some(last) if last.1 == i => last.1 = i + 1,
+                _ => ranges.push((i, i + 1)),
+            }
+        }
+    }
+    index
 }
 
 impl Roster {
     /// The issues, as a roster that `focus` and `coregulate` lists refer to.
     pub(super) fn of_issues(issues: &[Issue]) -> Roster {
+        let agents: Vec<(String, String)> = issues
+            .iter()
+            .map(|i| (i.id.clone(), i.id.clone()))
+            .collect();
         Roster {
             kind: "issue",
             counts: Vec::new(),
-            agents: issues
-                .iter()
-                .map(|i| (i.id.clone(), i.id.clone()))
-                .collect(),
+            index: index_of(&agents),
+            agents,
         }
     }
 
@@ -57,10 +79,8 @@ impl Roster {
         let mut ranges = Vec::new();
         for id in &list.value {
             let before = ranges.len();
-            for (i, (agent, entry)) in self.agents.iter().enumerate() {
-                if *agent == id.value || *entry == id.value {
-                    ranges.push((i as u32, i as u32 + 1));
-                }
+            if let Some(found) = self.index.get(&id.value) {
+                ranges.extend_from_slice(found);
             }
             if ranges.len() == before {
                 r.err(
@@ -129,14 +149,16 @@ pub(super) fn roster<E: Entry>(
         return Roster {
             kind,
             counts: vec![0; entries.len()],
+            index: BTreeMap::new(),
             agents,
         };
     }
-    let mut seen: BTreeMap<String, ()> = BTreeMap::new();
+    // Each expanded id, with the entry it came from.
+    let mut owner: BTreeMap<String, String> = BTreeMap::new();
     for (e, &c) in entries.iter().zip(&counts) {
         let id = e.value.id();
         for agent in expand_ids(&id.value, c) {
-            if seen.insert(agent.clone(), ()).is_some() {
+            if owner.insert(agent.clone(), id.value.clone()).is_some() {
                 r.err(id.at, format!("{kind} id \"{agent}\" is used twice"));
             }
             agents.push((agent, id.value.clone()));
@@ -146,14 +168,12 @@ pub(super) fn roster<E: Entry>(
     for (e, &c) in entries.iter().zip(&counts) {
         let id = e.value.id();
         if c > 1
-            && let Some((_, owner)) = agents
-                .iter()
-                .find(|(a, entry)| *a == id.value && *entry != id.value)
+            && let Some(other) = owner.get(&id.value).filter(|o| **o != id.value)
         {
             r.err(
                 id.at,
                 format!(
-                    "{kind} entry id \"{}\" is also the id of an agent of entry \"{owner}\"; lists could not tell them apart",
+                    "{kind} entry id \"{}\" is also the id of an agent of entry \"{other}\"; lists could not tell them apart",
                     id.value
                 ),
             );
@@ -162,6 +182,7 @@ pub(super) fn roster<E: Entry>(
     Roster {
         kind,
         counts,
+        index: index_of(&agents),
         agents,
     }
 }
