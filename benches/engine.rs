@@ -61,6 +61,7 @@ fn experiment(c: &mut Criterion) {
                     scenario: &s,
                     seed: SEED,
                     runs: 0..runs,
+                    trajectory: None,
                 };
                 let stop = AtomicBool::new(false);
                 let mut sum = 0.0;

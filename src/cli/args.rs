@@ -82,6 +82,9 @@ pub enum Command {
         /// The directory to write the merged experiment to.
         #[arg(long)]
         out: PathBuf,
+        /// Require the shards' trajectories (they are merged whenever every shard has them).
+        #[arg(long)]
+        trajectories: bool,
     },
     /// List the bundled scenario library, one line each.
     ///
@@ -132,6 +135,8 @@ pub struct Execution {
     /// Replace whatever the output directory holds.
     #[arg(long)]
     pub force: bool,
+    #[command(flatten)]
+    pub record: Record,
     /// No progress output.
     #[arg(short, long)]
     pub quiet: bool,
@@ -334,4 +339,21 @@ fn seed(s: &str) -> Result<u64, String> {
 
 fn jobs(s: &str) -> Result<usize, String> {
     whole_in(s, 1, MAX_JOBS as u64).map(|j| j as usize)
+}
+
+/// Whether and how often runs record their trajectories.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct Record {
+    /// Also record every run's metrics at round 0, every N-th round and the last:
+    /// trajectories.csv and trajectory-summary.csv beside runs.csv.
+    #[arg(long)]
+    pub trajectories: bool,
+    /// With --trajectories: record every N-th round (default 1: every round).
+    #[arg(
+        long,
+        value_name = "N",
+        requires = "trajectories",
+        allow_hyphen_values = true
+    )]
+    pub every: Option<i64>,
 }

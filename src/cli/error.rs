@@ -53,6 +53,10 @@ fn remedy(refusal: Refusal) -> &'static str {
         Refusal::NotFinished => "finish it with run --resume first",
         Refusal::NoExperiment => "give a directory that `netstates run` wrote",
         Refusal::MergeTarget => "merge into a new directory",
+        Refusal::TrajectoriesDiffer { .. } => {
+            "give the same --trajectories and --every it was started with, or pass --force to \
+             start again"
+        }
     }
 }
 

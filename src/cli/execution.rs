@@ -4,9 +4,9 @@
 
 use std::path::PathBuf;
 
-use super::args::Execution;
+use super::args::{Execution, Record};
 use super::error::Error;
-use crate::run::Pool;
+use crate::run::{Pool, Trajectory};
 use crate::scenario::Scenario;
 use crate::store::Placement;
 
@@ -20,6 +20,12 @@ impl Execution {
             s.seed = seed;
         }
         Ok(())
+    }
+
+    /// The rounds each run records (`--trajectories`, `--every`), checked against the
+    /// scenario's rounds.
+    pub(crate) fn trajectory(&self, s: &Scenario) -> Result<Option<Trajectory>, Error> {
+        self.record.trajectory(s)
     }
 
     /// Shard and output directory (`default_out(k, n)` without `--out`).
@@ -105,5 +111,24 @@ pub(crate) fn jobs_or_all(jobs: Option<usize>) -> Result<usize, Error> {
         None => Ok(std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(super::args::MAX_JOBS)),
+    }
+}
+
+impl Record {
+    /// The rounds each run records, if `--trajectories`: `--every` must be 1 to the rounds.
+    pub(crate) fn trajectory(&self, s: &Scenario) -> Result<Option<Trajectory>, Error> {
+        if !self.trajectories {
+            return Ok(None);
+        }
+        let every = self.every.unwrap_or(1);
+        if !(1..=i64::from(s.rounds)).contains(&every) {
+            return Err(Error::Usage(format!(
+                "--every must be between 1 and the scenario's {} rounds, got {every}",
+                s.rounds
+            )));
+        }
+        Ok(Some(Trajectory {
+            every: every as u32,
+        }))
     }
 }

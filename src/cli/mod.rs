@@ -24,7 +24,11 @@ pub fn execute(cli: Cli, argv: &[String]) -> Result<(), Error> {
         Command::Sweep(args) => c::sweep::sweep(&args, argv),
         Command::Sensitivity(args) => c::sensitivity::sensitivity(&args, argv),
         Command::Replay { dir, run, trace } => c::replay::replay(&dir, run, trace.as_deref()),
-        Command::Merge { dirs, out } => c::merge::merge(&dirs, &out, argv),
+        Command::Merge {
+            dirs,
+            out,
+            trajectories,
+        } => c::merge::merge(&dirs, &out, trajectories, argv),
         Command::Scenarios { dir } => c::scenarios::list(&dir),
     }
 }

@@ -108,7 +108,7 @@ impl World<'_> {
             for issue in 0..k {
                 let mean = self.mean[g * k + issue];
                 let o = &self.opinions[g][issue * cit..(issue + 1) * cit];
-                let var = o.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / cit as f64;
+                let var = super::sum_sq_dev(o, mean) / cit as f64;
                 polarization += gov.values.market_size * var.sqrt();
             }
         }

@@ -22,11 +22,16 @@ use crate::scenario::{
     FirmValues, GovernmentValues, Level, ModelValues, NgoValues, Param, Phase, Scenario,
 };
 
-/// A draw of an uncertain parameter: `lo + (hi - lo) * u`.
-fn draw(p: Param, rng: &mut impl Rng) -> f64 {
+/// A draw of an uncertain parameter, `lo + (hi - lo) * u`, recorded in `inputs` (fixed
+/// values draw nothing and are not recorded).
+fn draw(p: Param, rng: &mut impl Rng, inputs: &mut Vec<f64>) -> f64 {
     match p {
         Param::Fixed(x) => x,
-        Param::Uniform(lo, hi) => lo + (hi - lo) * rng.random::<f64>(),
+        Param::Uniform(lo, hi) => {
+            let x = lo + (hi - lo) * rng.random::<f64>();
+            inputs.push(x);
+            x
+        }
     }
 }
 
@@ -60,6 +65,26 @@ pub fn sum(xs: &[f64]) -> f64 {
     let mut total = ((a + b) + (c + d)) + ((e + f) + (g + h));
     for x in chunks.remainder() {
         total += x;
+    }
+    total
+}
+
+/// The sum of squared deviations from `mean` of `xs`, in the fixed lane order of [`sum`]:
+/// deterministic, and fast enough to evaluate after every round of a trajectory.
+pub fn sum_sq_dev(xs: &[f64], mean: f64) -> f64 {
+    let mut lanes = [0.0; 8];
+    let mut chunks = xs.chunks_exact(8);
+    for chunk in &mut chunks {
+        for (lane, x) in lanes.iter_mut().zip(chunk) {
+            let d = x - mean;
+            *lane += d * d;
+        }
+    }
+    let [a, b, c, d, e, f, g, h] = lanes;
+    let mut total = ((a + b) + (c + d)) + ((e + f) + (g + h));
+    for x in chunks.remainder() {
+        let d = x - mean;
+        total += d * d;
     }
     total
 }
@@ -159,6 +184,9 @@ pub struct World<'s> {
     event_values: Vec<Vec<f64>>,
     next_event: usize,
     scratch: Scratch,
+    /// The values drawn for the uncertain parameters, in draw order (the order of
+    /// [`Scenario::uncertain`]): what this run drew, for `runs.csv`.
+    pub inputs: Vec<f64>,
 }
 
 impl<'s> World<'s> {
@@ -170,17 +198,19 @@ impl<'s> World<'s> {
     /// opinions (government, citizen, issue). Fixed values draw nothing.
     pub fn new(s: &'s Scenario, rng: &mut impl Rng) -> World<'s> {
         let k = s.issues.len();
-        let model = ModelValues::from_fn(|key| draw(*s.model.values.get(key), rng));
+        let mut inputs = Vec::new();
+        let inputs = &mut inputs;
+        let model = ModelValues::from_fn(|key| draw(*s.model.values.get(key), rng, inputs));
         let mut government_ideal = Vec::with_capacity(s.governments.len() * k);
         let mut policy = Vec::with_capacity(s.governments.len() * k);
         let mut governments = Vec::with_capacity(s.governments.len());
         for g in &s.governments {
-            let values = GovernmentValues::from_fn(|key| draw(*g.values.get(key), rng));
+            let values = GovernmentValues::from_fn(|key| draw(*g.values.get(key), rng, inputs));
             let start = government_ideal.len();
-            government_ideal.extend(g.ideal.iter().map(|p| draw(*p, rng)));
+            government_ideal.extend(g.ideal.iter().map(|p| draw(*p, rng, inputs)));
             for (issue, p) in g.policy.iter().enumerate() {
                 policy.push(match p {
-                    Some(p) => draw(*p, rng),
+                    Some(p) => draw(*p, rng, inputs),
                     None => government_ideal[start + issue],
                 });
             }
@@ -194,8 +224,8 @@ impl<'s> World<'s> {
         let mut firm_ideal = Vec::with_capacity(s.firms.len() * k);
         let mut firms = Vec::with_capacity(s.firms.len());
         for f in &s.firms {
-            let values = FirmValues::from_fn(|key| draw(*f.values.get(key), rng));
-            firm_ideal.extend(f.ideal.iter().map(|p| draw(*p, rng)));
+            let values = FirmValues::from_fn(|key| draw(*f.values.get(key), rng, inputs));
+            firm_ideal.extend(f.ideal.iter().map(|p| draw(*p, rng, inputs)));
             firms.push(Firm { values, costs: 0.0 });
             for g in f.markets.iter() {
                 governments[g].firms += 1;
@@ -204,8 +234,8 @@ impl<'s> World<'s> {
         let mut ngo_ideal = Vec::with_capacity(s.ngos.len() * k);
         let mut ngos = Vec::with_capacity(s.ngos.len());
         for n in &s.ngos {
-            let values = NgoValues::from_fn(|key| draw(*n.values.get(key), rng));
-            ngo_ideal.extend(n.ideal.iter().map(|p| draw(*p, rng)));
+            let values = NgoValues::from_fn(|key| draw(*n.values.get(key), rng, inputs));
+            ngo_ideal.extend(n.ideal.iter().map(|p| draw(*p, rng, inputs)));
             ngos.push(Ngo { values });
         }
         let event_values = s
@@ -215,7 +245,7 @@ impl<'s> World<'s> {
                 e.sets
                     .iter()
                     .map(|op| match op.value {
-                        Value::Number(p) => draw(p, rng),
+                        Value::Number(p) => draw(p, rng, inputs),
                         Value::Level(_) => 0.0,
                     })
                     .collect()
@@ -234,7 +264,9 @@ impl<'s> World<'s> {
         }
         let gk = s.governments.len() * k;
         let g1 = s.governments.len() + 1;
+        let inputs = std::mem::take(inputs);
         World {
+            inputs,
             scenario: s,
             k,
             model,

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use super::one::{self, NonFinite};
+use super::one::{self, NonFinite, Record, Trajectory};
 use crate::model::metrics;
 use crate::scenario::Scenario;
 
@@ -25,6 +25,8 @@ pub struct Plan<'s> {
     pub seed: u64,
     /// The runs to play: all of the experiment's, or one shard's, or what is left of them.
     pub runs: Range<u64>,
+    /// The rounds whose metrics each run records, if any.
+    pub trajectory: Option<Trajectory>,
 }
 
 /// The worker threads that play runs.
@@ -63,12 +65,23 @@ impl Pool {
     }
 }
 
-/// The metrics of a block of consecutive runs, row by row.
+/// The records of a block of consecutive runs, run by run: inputs (the drawn values of the
+/// uncertain parameters), final metrics, and trajectories (`points` rows of metrics a run).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Block {
     pub first: u64,
+    /// Metrics a row.
     pub width: usize,
+    /// `runs x width` final metrics.
     pub values: Vec<f64>,
+    /// Inputs a run.
+    pub inputs_width: usize,
+    /// `runs x inputs_width` drawn values.
+    pub inputs: Vec<f64>,
+    /// Trajectory rows a run (0 without trajectories).
+    pub points: usize,
+    /// `runs x points x width` metrics of the recorded rounds.
+    pub trajectories: Vec<f64>,
 }
 
 impl Block {
@@ -76,11 +89,22 @@ impl Block {
         self.values.len() / self.width.max(1)
     }
 
-    pub fn rows(&self) -> impl Iterator<Item = (u64, &[f64])> {
-        self.values
-            .chunks(self.width.max(1))
-            .enumerate()
-            .map(|(i, row)| (self.first + i as u64, row))
+    /// Each run's index, inputs and final metrics.
+    pub fn rows(&self) -> impl Iterator<Item = (u64, &[f64], &[f64])> {
+        let n = self.runs();
+        (0..n).map(move |i| {
+            (
+                self.first + i as u64,
+                &self.inputs[i * self.inputs_width..(i + 1) * self.inputs_width],
+                &self.values[i * self.width..(i + 1) * self.width],
+            )
+        })
+    }
+
+    /// Run `i` of the block's trajectory rows, `points x width` values.
+    pub fn trajectory(&self, i: usize) -> &[f64] {
+        let size = self.points * self.width;
+        &self.trajectories[i * size..(i + 1) * size]
     }
 }
 
@@ -108,33 +132,47 @@ pub fn execute(
     stop: &AtomicBool,
     mut sink: impl FnMut(&Block) -> Result<(), String>,
 ) -> Result<bool, ExperimentError> {
-    let width = metrics::names(plan.scenario).len();
+    let s = plan.scenario;
+    let width = metrics::names(s).len();
+    let inputs_width = s.uncertain().len();
+    let points = plan.trajectory.map_or(0, |t| t.points(s.rounds));
     let mut size = pool.jobs() as u64 * 2;
     let mut first = plan.runs.start;
     while first < plan.runs.end {
         let end = (first + size).min(plan.runs.end);
         let clock = Instant::now();
-        let rows: Vec<Option<Result<Vec<f64>, NonFinite>>> = pool.install(|| {
+        let records: Vec<Option<Result<Record, NonFinite>>> = pool.install(|| {
             (first..end)
                 .into_par_iter()
                 .map(|run| {
-                    (!stop.load(Ordering::Relaxed)).then(|| one::run(plan.scenario, plan.seed, run))
+                    (!stop.load(Ordering::Relaxed)).then(|| {
+                        let mut record = Record::default();
+                        one::run_record(s, plan.seed, run, plan.trajectory, &mut record)
+                            .map(|()| record)
+                    })
                 })
                 .collect()
         });
-        let mut values = Vec::with_capacity((end - first) as usize * width);
+        let n = (end - first) as usize;
+        let mut block = Block {
+            first,
+            width,
+            values: Vec::with_capacity(n * width),
+            inputs_width,
+            inputs: Vec::with_capacity(n * inputs_width),
+            points,
+            trajectories: Vec::with_capacity(n * points * width),
+        };
         let mut played = 0;
-        for row in rows.into_iter().map_while(|r| r) {
-            values.extend(row?);
+        for record in records.into_iter().map_while(|r| r) {
+            let record = record?;
+            block.values.extend_from_slice(&record.metrics);
+            block.inputs.extend_from_slice(&record.inputs);
+            block.trajectories.extend_from_slice(&record.trajectory);
             played += 1;
         }
         if played > 0 {
-            sink(&Block {
-                first,
-                width,
-                values,
-            })
-            .map_err(ExperimentError::Sink)?;
+            sink(&block).map_err(ExperimentError::Sink)?;
         }
         if first + played < end {
             return Ok(false);

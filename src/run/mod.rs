@@ -10,4 +10,4 @@ pub mod streams;
 
 pub use draws::{Draws, count_draws, draw_only};
 pub use many::{Block, ExperimentError, Plan, Pool, PoolError, execute};
-pub use one::{NonFinite, run, run_into, run_observed};
+pub use one::{NonFinite, Record, Trajectory, run, run_into, run_observed, run_record};

@@ -248,7 +248,9 @@ impl Scenario {
             .sum()
     }
 
-    /// Every uncertain parameter, by path, in draw order (for summaries).
+    /// Every uncertain parameter, by path, with its bounds, in draw order: model keys, each
+    /// government's, firm's and NGO's (keys, ideal, policy), then the values of events (named
+    /// `event.<round>.<path>`).
     pub fn uncertain(&self) -> Vec<(String, f64, f64)> {
         let mut out = Vec::new();
         let mut push = |path: String, p: &Param| {
@@ -300,10 +302,29 @@ impl Scenario {
         for e in &self.events {
             for op in &e.sets {
                 if let paths::Value::Number(p) = &op.value {
-                    push(format!("event round {}: {}", e.round, op.path), p);
+                    push(format!("event.{}.{}", e.round, op.path), p);
                 }
             }
         }
+        // Two events of one round may set one path: number the later ones, so every input
+        // has a column name of its own.
+        let mut seen = std::collections::BTreeMap::<String, usize>::new();
+        for (name, _, _) in &mut out {
+            let n = seen.entry(name.clone()).or_insert(0);
+            *n += 1;
+            if *n > 1 {
+                name.push_str(&format!("#{n}"));
+            }
+        }
         out
+    }
+
+    /// The names of the uncertain parameters, in draw order: the input columns of
+    /// `runs.csv` (`firm.meta.growth`, `event.12.model.scandals.rate`).
+    pub fn input_names(&self) -> Vec<String> {
+        self.uncertain()
+            .into_iter()
+            .map(|(name, _, _)| name)
+            .collect()
     }
 }

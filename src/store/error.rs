@@ -82,6 +82,9 @@ pub enum Refusal {
     NoExperiment,
     /// Merging into a directory that already holds an experiment.
     MergeTarget,
+    /// The experiment, asked for with other trajectories than the directory holds (`had`:
+    /// the `every` it recorded, if any).
+    TrajectoriesDiffer { had: Option<u32> },
 }
 
 impl fmt::Display for Refusal {
@@ -106,6 +109,13 @@ impl fmt::Display for Refusal {
             Refusal::NotFinished => f.write_str("holds an interrupted experiment, not a finished one"),
             Refusal::NoExperiment => f.write_str("holds no experiment (no manifest.json)"),
             Refusal::MergeTarget => f.write_str("already holds an experiment"),
+            Refusal::TrajectoriesDiffer { had: Some(every) } => write!(
+                f,
+                "holds this experiment with trajectories recorded every {every} rounds"
+            ),
+            Refusal::TrajectoriesDiffer { had: None } => {
+                f.write_str("holds this experiment without trajectories")
+            }
         }
     }
 }

@@ -1,11 +1,12 @@
-//! Result directories: an experiment's `runs.csv`, `summary.json` and `manifest.json`, and
-//! the life of one directory from first run to last: start, resume after an interruption,
-//! finish, read back for replay and comparison. The bytes of `runs.csv` and `summary.json` do
-//! not depend on how the runs were split over threads, shards or sessions.
+//! Result directories: an experiment's `runs.csv`, `summary.json` and `manifest.json` (and
+//! with trajectories `trajectories.csv` and `trajectory-summary.csv`), and the life of one
+//! directory from first run to last: start, resume after an interruption, finish, read back
+//! for replay and comparison. The bytes of every file but the manifest do not depend on how
+//! the runs were split over threads, shards or sessions.
 //!
 //! While an experiment runs, its manifest (with no `finished` time) is already written and the
-//! runs go to `runs.csv.part` in run order, flushed block by block, so an interrupted
-//! experiment keeps every completed run and can be resumed.
+//! runs go to `runs.csv.part` (and `trajectories.csv.part`) in run order, flushed block by
+//! block, so an interrupted experiment keeps every completed run and can be resumed.
 
 use std::fs;
 use std::io;
@@ -17,11 +18,11 @@ use super::durable::{sweep_temporaries, sync_dir, temporary, write_atomic};
 use super::error::{Refusal, StoreError};
 use super::lock::{LOCK, lock};
 use super::manifest::{FileCheck, Manifest, SEED_RULE, Shard, now_rfc3339, scenario_hash};
-use super::runs::{self, RowWriter, Rows};
-use super::summary::Summary;
-use super::{MANIFEST, RUNS, STUDY, SUMMARY};
-use crate::model::metrics;
-use crate::run::{self, Plan, Pool};
+use super::runs::{self, Columns, RowWriter, Rows};
+use super::summary::{NotFinite, Summary};
+use super::trajectories::{self, Kept, TrajectoryWriter};
+use super::{MANIFEST, RUNS, STUDY, SUMMARY, TRAJECTORIES, TRAJECTORY_SUMMARY};
+use crate::run::{self, Plan, Pool, Trajectory};
 use crate::scenario::Scenario;
 
 /// What a directory holds.
@@ -108,6 +109,8 @@ pub struct Placement {
 #[derive(Debug, Clone)]
 pub struct Request<'s> {
     pub scenario: &'s Scenario,
+    /// Record every run's metrics at these rounds too (`trajectories.csv`).
+    pub trajectory: Option<Trajectory>,
     pub place: Placement,
 }
 
@@ -129,116 +132,187 @@ fn same_experiment(m: &Manifest, s: &Scenario, shard: &Shard) -> bool {
         && m.shard == *shard
 }
 
+/// The rows of an interrupted experiment that are taken up again.
+#[derive(Default)]
+struct KeptRows {
+    rows: Option<Rows>,
+    trajectories: Option<Kept>,
+}
+
 /// What a directory gives a run that starts in it.
 enum Start {
-    /// The directory already holds this experiment, finished (and `runs.csv` checks out).
+    /// The directory already holds this experiment, finished (and its files check out).
     Done,
-    /// Start (or resume) with these rows kept from `runs.csv.part`, from this start time.
-    Play { kept: Option<Rows>, started: String },
+    /// Start (or resume) with these rows kept, from this start time.
+    Play { kept: KeptRows, started: String },
+}
+
+/// The files of an experiment in its directory.
+struct Files {
+    runs: PathBuf,
+    runs_part: PathBuf,
+    trajectories: PathBuf,
+    trajectories_part: PathBuf,
+}
+
+impl Files {
+    fn of(dir: &Path) -> Files {
+        let runs = dir.join(RUNS);
+        let trajectories = dir.join(TRAJECTORIES);
+        Files {
+            runs_part: temporary(&runs),
+            trajectories_part: temporary(&trajectories),
+            runs,
+            trajectories,
+        }
+    }
 }
 
 /// Decides from what the directory holds whether and how the experiment starts. The caller
 /// holds the directory's lock.
-fn start(req: &Request, shard: &Shard, names: &[String]) -> Result<Start, StoreError> {
+fn start(req: &Request, shard: &Shard, columns: &Columns) -> Result<Start, StoreError> {
     let s = req.scenario;
     let dir = &req.place.out;
     let refuse = |refusal| Err(StoreError::refused(dir, refusal));
-    let csv_path = dir.join(RUNS);
-    let partial = temporary(&csv_path);
+    let files = Files::of(dir);
     if dir.join(STUDY).exists() {
         return refuse(Refusal::HoldsStudy);
     }
     let fresh = || {
         Ok(Start::Play {
-            kept: None,
+            kept: KeptRows::default(),
             started: now_rfc3339(),
         })
     };
     if req.place.force {
-        for name in [MANIFEST, SUMMARY, RUNS] {
+        for name in [MANIFEST, SUMMARY, RUNS, TRAJECTORIES, TRAJECTORY_SUMMARY] {
             let _ = fs::remove_file(dir.join(name));
         }
-        let _ = fs::remove_file(&partial);
+        let _ = fs::remove_file(&files.runs_part);
+        let _ = fs::remove_file(&files.trajectories_part);
         return fresh();
     }
     match status(dir)? {
-        Status::Finished(m) if same_experiment(&m, s, shard) => {
-            verify_runs(dir, &m)?;
+        Status::Finished(m) if same_experiment(&m, s, shard) && m.trajectory == req.trajectory => {
+            verify(dir, &m)?;
             Ok(Start::Done)
+        }
+        Status::Finished(m) if same_experiment(&m, s, shard) => {
+            refuse(Refusal::TrajectoriesDiffer {
+                had: m.trajectory.map(|t| t.every),
+            })
         }
         Status::Finished(_) => refuse(Refusal::FinishedOther),
         Status::Interrupted(_) if !req.place.resume => refuse(Refusal::Interrupted),
         Status::Interrupted(m) if !same_experiment(&m, s, shard) => {
             refuse(Refusal::InterruptedOther)
         }
-        Status::Interrupted(m) => {
-            // A crash between renaming runs.csv.part and marking the manifest finished leaves
-            // a complete runs.csv: it is taken up again, not played anew.
-            if !partial.exists() && csv_path.exists() {
-                let bytes =
-                    fs::read(&csv_path).map_err(|e| StoreError::io("read", &csv_path, e))?;
-                let rows = runs::parse(&bytes, names, shard.first_run, s.seed, false)
-                    .map_err(|e| StoreError::damaged(&csv_path, e))?;
-                if rows.first + rows.runs != shard.end_run {
-                    return Err(StoreError::damaged(
-                        &csv_path,
-                        format!(
-                            "it holds {} of the {} runs",
-                            rows.runs,
-                            shard.end_run - shard.first_run
-                        ),
-                    ));
-                }
-                fs::rename(&csv_path, &partial)
-                    .map_err(|e| StoreError::io("rename", &csv_path, e))?;
-            }
-            let kept = match fs::read(&partial) {
-                Ok(bytes) if bytes.is_empty() => None,
-                Ok(bytes) => Some(
-                    runs::parse(&bytes, names, shard.first_run, s.seed, true)
-                        .map_err(|e| StoreError::damaged(&partial, e))?,
-                ),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-                Err(e) => return Err(StoreError::io("read", &partial, e)),
-            };
-            Ok(Start::Play {
-                kept,
-                started: m.started.clone(),
+        Status::Interrupted(m) if m.trajectory != req.trajectory => {
+            refuse(Refusal::TrajectoriesDiffer {
+                had: m.trajectory.map(|t| t.every),
             })
         }
+        Status::Interrupted(m) => Ok(Start::Play {
+            kept: kept_rows(req, shard, columns, &files)?,
+            started: m.started.clone(),
+        }),
         Status::Empty if req.place.resume => refuse(Refusal::NothingToResume),
         Status::Empty => fresh(),
     }
 }
 
-/// Checks a finished directory's `runs.csv` against what its manifest recorded: its size,
-/// rows and SHA-256. A file cut short, emptied by a power cut or changed since is damaged.
-fn verify_runs(dir: &Path, m: &Manifest) -> Result<Vec<u8>, StoreError> {
-    let path = dir.join(RUNS);
-    let bytes = fs::read(&path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => StoreError::damaged(&path, "it is missing"),
-        _ => StoreError::io("read", &path, e),
-    })?;
-    let Some(check) = &m.runs_csv else {
-        return Err(StoreError::damaged(
-            &path,
-            "its manifest records no checksum of it (written by an older netstates)",
-        ));
-    };
-    if bytes.len() as u64 != check.bytes || runs::sha256_hex(&bytes) != check.sha256 {
-        return Err(StoreError::damaged(
-            &path,
-            format!(
-                "it is not the file the experiment wrote ({} bytes and SHA-256 {}, its \
-                 manifest recorded {} bytes and {})",
-                bytes.len(),
-                short_hash(&runs::sha256_hex(&bytes)),
-                check.bytes,
-                short_hash(&check.sha256)
-            ),
-        ));
+/// The rows an interrupted experiment kept: the complete runs of `runs.csv.part` (and of
+/// `trajectories.csv.part`, the fewer of the two). A crash between renaming the files
+/// complete and marking the manifest finished leaves them complete: they are taken up
+/// again, not played anew. Unreadable rows are an error naming the file and the line.
+fn kept_rows(
+    req: &Request,
+    shard: &Shard,
+    columns: &Columns,
+    files: &Files,
+) -> Result<KeptRows, StoreError> {
+    let s = req.scenario;
+    let whole = shard.end_run - shard.first_run;
+    for (part, complete) in [
+        (&files.runs_part, &files.runs),
+        (&files.trajectories_part, &files.trajectories),
+    ] {
+        if !part.exists() && complete.exists() {
+            fs::rename(complete, part).map_err(|e| StoreError::io("rename", complete, e))?;
+        }
     }
-    Ok(bytes)
+    let read = |path: &Path| match fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(StoreError::io("read", path, e)),
+    };
+    let mut kept = KeptRows::default();
+    if let Some(bytes) = read(&files.runs_part)?.filter(|b| !b.is_empty()) {
+        let rows = runs::parse(&bytes, columns, shard.first_run, s.seed, true)
+            .map_err(|e| StoreError::damaged(&files.runs_part, e))?;
+        kept.rows = Some(rows);
+    }
+    if let Some(t) = req.trajectory {
+        let rounds: Vec<u32> = t.rounds(s.rounds).collect();
+        let tr = match read(&files.trajectories_part)?.filter(|b| !b.is_empty()) {
+            Some(bytes) => {
+                trajectories::parse(&bytes, &columns.metrics, &rounds, shard.first_run, true)
+                    .map_err(|e| StoreError::damaged(&files.trajectories_part, e))?
+            }
+            None => Kept::default(),
+        };
+        // Runs are written with their trajectory first: keep the runs both files hold.
+        let both = tr
+            .runs
+            .min(kept.rows.as_ref().map_or(0, |r| r.runs))
+            .min(whole);
+        if let Some(rows) = kept.rows.as_mut() {
+            rows.truncate(both, columns.inputs.len(), columns.metrics.len());
+        }
+        let mut tr = tr;
+        tr.truncate(both, rounds.len() * columns.metrics.len());
+        kept.trajectories = Some(tr);
+    }
+    Ok(kept)
+}
+
+/// Checks a finished directory's files against what its manifest recorded: `runs.csv` (and
+/// `trajectories.csv`) must have their size and SHA-256. A file cut short, emptied by a power
+/// cut or changed since is damaged. Returns their bytes.
+fn verify(dir: &Path, m: &Manifest) -> Result<(Vec<u8>, Option<Vec<u8>>), StoreError> {
+    let check = |path: PathBuf, recorded: &Option<FileCheck>| -> Result<Vec<u8>, StoreError> {
+        let bytes = fs::read(&path).map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => StoreError::damaged(&path, "it is missing"),
+            _ => StoreError::io("read", &path, e),
+        })?;
+        let Some(check) = recorded else {
+            return Err(StoreError::damaged(
+                &path,
+                "its manifest records no checksum of it (written by an older netstates)",
+            ));
+        };
+        let sha = runs::sha256_hex(&bytes);
+        if bytes.len() as u64 != check.bytes || sha != check.sha256 {
+            return Err(StoreError::damaged(
+                &path,
+                format!(
+                    "it is not the file the experiment wrote ({} bytes and SHA-256 {}, its \
+                     manifest recorded {} bytes and {})",
+                    bytes.len(),
+                    short_hash(&sha),
+                    check.bytes,
+                    short_hash(&check.sha256)
+                ),
+            ));
+        }
+        Ok(bytes)
+    };
+    let runs = check(dir.join(RUNS), &m.runs_csv)?;
+    let trajectories = match m.trajectory {
+        Some(_) => Some(check(dir.join(TRAJECTORIES), &m.trajectories_csv)?),
+        None => None,
+    };
+    Ok((runs, trajectories))
 }
 
 /// The first characters of a hash, for messages (the whole of a short one).
@@ -246,35 +320,70 @@ pub(crate) fn short_hash(hash: &str) -> &str {
     hash.get(..12).unwrap_or(hash)
 }
 
-/// Opens `runs.csv.part` for appending: fresh with its header, or cut back to the complete
-/// rows kept from an interrupted run. Returns the file and the first run still to play.
-fn open_part(
-    partial: &Path,
-    names: &[String],
-    kept: Option<&Rows>,
-    first_run: u64,
-) -> Result<(fs::File, u64), StoreError> {
-    let next = match kept {
-        Some(rows) if rows.complete > 0 => {
+/// Opens a growing file for appending: fresh with its header, or cut back to `keep` bytes
+/// (the header and the complete rows kept).
+fn open_part(path: &Path, header: &str, keep: Option<usize>) -> Result<fs::File, StoreError> {
+    match keep {
+        Some(bytes) if bytes > 0 => {
             let f = fs::OpenOptions::new()
                 .write(true)
-                .open(partial)
-                .map_err(|e| StoreError::io("open", partial, e))?;
-            f.set_len(rows.complete as u64)
-                .map_err(|e| StoreError::io("truncate", partial, e))?;
-            rows.first + rows.runs
+                .open(path)
+                .map_err(|e| StoreError::io("open", path, e))?;
+            f.set_len(bytes as u64)
+                .map_err(|e| StoreError::io("truncate", path, e))?;
         }
-        _ => {
-            fs::write(partial, runs::header_line(names))
-                .map_err(|e| StoreError::io("write", partial, e))?;
-            first_run
-        }
-    };
-    let file = fs::OpenOptions::new()
+        _ => fs::write(path, header).map_err(|e| StoreError::io("write", path, e))?,
+    }
+    fs::OpenOptions::new()
         .append(true)
-        .open(partial)
-        .map_err(|e| StoreError::io("open", partial, e))?;
-    Ok((file, next))
+        .open(path)
+        .map_err(|e| StoreError::io("open", path, e))
+}
+
+/// A growing file's rows, flushed to the file and the file synced: ready to be renamed.
+fn synced<W>(path: &Path, writer: std::io::Result<io::BufWriter<W>>) -> Result<(), StoreError>
+where
+    W: io::Write + AsFd,
+{
+    let file = writer
+        .map_err(|e| StoreError::io("write", path, e))?
+        .into_inner()
+        .map_err(|e| StoreError::io("write", path, e.into_error()))?;
+    file.sync().map_err(|e| StoreError::io("sync", path, e))
+}
+
+/// A file that can be fsynced.
+trait AsFd {
+    fn sync(&self) -> io::Result<()>;
+}
+
+impl AsFd for fs::File {
+    fn sync(&self) -> io::Result<()> {
+        self.sync_all()
+    }
+}
+
+fn overflow(kept: &Path) -> impl Fn(NotFinite) -> StoreError + '_ {
+    move |e| StoreError::Overflow {
+        metric: e.metric,
+        statistic: e.statistic,
+        value: e.value,
+        kept: kept.to_path_buf(),
+    }
+}
+
+/// Records the size, rows and SHA-256 of a complete file, renames it into place and syncs
+/// its directory.
+fn complete(part: &Path, path: &Path, dir: &Path, rows: u64) -> Result<FileCheck, StoreError> {
+    let bytes = fs::read(part).map_err(|e| StoreError::io("read", part, e))?;
+    let check = FileCheck {
+        sha256: runs::sha256_hex(&bytes),
+        rows,
+        bytes: bytes.len() as u64,
+    };
+    fs::rename(part, path).map_err(|e| StoreError::io("rename", part, e))?;
+    sync_dir(dir).map_err(|e| StoreError::io("sync", dir, e))?;
+    Ok(check)
 }
 
 /// Runs an experiment (or a shard of it) into `req.place.out` on `pool`: fresh, resumed, or
@@ -297,23 +406,33 @@ pub fn run(
         end_run: range.end,
     };
     let dir = &req.place.out;
-    let names = metrics::names(s);
+    let columns = Columns::of(s);
+    let width = columns.metrics.len();
+    let rounds: Vec<u32> = req
+        .trajectory
+        .map_or(Vec::new(), |t| t.rounds(s.rounds).collect());
 
-    // Every run's metrics are kept for the summary's quantiles: 8 bytes a value, reserved
-    // exactly and before anything is written, so an experiment too large for memory is
-    // refused before it starts.
+    // Every run's metrics (and trajectory) are kept for the summaries' quantiles: 8 bytes a
+    // value, reserved exactly and before anything is written, so an experiment too large for
+    // memory is refused before it starts.
     let total = range.end - range.start;
     let mut values: Vec<f64> = Vec::new();
-    values
-        .try_reserve_exact(total as usize * names.len())
-        .map_err(|_| StoreError::TooLarge {
+    let mut traj: Vec<f64> = Vec::new();
+    let per_run = width * (1 + rounds.len());
+    if values.try_reserve_exact(total as usize * width).is_err()
+        || traj
+            .try_reserve_exact(total as usize * rounds.len() * width)
+            .is_err()
+    {
+        return Err(StoreError::TooLarge {
             runs: total,
-            metrics: names.len(),
-        })?;
+            metrics: per_run,
+        });
+    }
 
     let existed = dir.exists();
     let _lock = lock(dir, LOCK)?;
-    let (kept, started) = match start(req, &shard, &names) {
+    let (kept, started) = match start(req, &shard, &columns) {
         Ok(Start::Done) => {
             return Ok(Outcome::AlreadyDone {
                 summary: read_json(&dir.join(SUMMARY))?,
@@ -347,64 +466,100 @@ pub fn run(
         command_line: req.place.command_line.clone(),
         started,
         finished: None,
+        trajectory: req.trajectory,
         runs_csv: None,
+        trajectories_csv: None,
         scenario: s.clone(),
     };
     write_json(&dir.join(MANIFEST), &manifest)?;
 
-    let csv_path = dir.join(RUNS);
-    let partial = temporary(&csv_path);
-    let (file, resume_at) = open_part(&partial, &names, kept.as_ref(), range.start)?;
-    if let Some(rows) = &kept {
+    let files = Files::of(dir);
+    let file = open_part(
+        &files.runs_part,
+        &columns.header_line(),
+        kept.rows.as_ref().map(|r| r.complete),
+    )?;
+    let resume_at = kept.rows.as_ref().map_or(range.start, |r| r.first + r.runs);
+    if let Some(rows) = &kept.rows {
         values.extend_from_slice(&rows.values);
     }
-    let mut csv = RowWriter::new(io::BufWriter::new(file), metrics::is_count(s));
+    let mut csv = RowWriter::new(io::BufWriter::new(file), columns.counts.clone());
+    let mut traj_csv = match req.trajectory {
+        Some(_) => {
+            let tr = kept.trajectories.as_ref();
+            let file = open_part(
+                &files.trajectories_part,
+                &trajectories::header_line(&columns.metrics),
+                tr.map(Kept::complete),
+            )?;
+            if let Some(tr) = tr {
+                traj.extend_from_slice(&tr.values);
+            }
+            Some(TrajectoryWriter::new(
+                io::BufWriter::new(file),
+                rounds.clone(),
+                columns.counts.clone(),
+            ))
+        }
+        None => None,
+    };
     let mut done = resume_at - range.start;
     progress(done, total);
     let plan = Plan {
         scenario: s,
         seed: s.seed,
         runs: resume_at..range.end,
+        trajectory: req.trajectory,
     };
     let finished_all = run::execute(&plan, pool, stop, |block| {
+        // A run's trajectory is written before its row: the rows of runs.csv.part are never
+        // ahead of trajectories.csv.part.
+        if let Some(tw) = traj_csv.as_mut() {
+            (0..block.runs())
+                .try_for_each(|i| tw.run(block.first + i as u64, block.trajectory(i)))
+                .and_then(|()| tw.flush())
+                .map_err(|e| format!("cannot write {}: {e}", files.trajectories_part.display()))?;
+            traj.extend_from_slice(&block.trajectories);
+        }
         block
             .rows()
-            .try_for_each(|(run, row)| csv.row(run, s.seed, row))
+            .try_for_each(|(run, inputs, row)| csv.row(run, s.seed, inputs, row))
             .and_then(|()| csv.flush())
-            .map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
+            .map_err(|e| format!("cannot write {}: {e}", files.runs_part.display()))?;
         values.extend_from_slice(&block.values);
         done += block.runs() as u64;
         progress(done, total);
         Ok(())
     })?;
-    let file = csv
-        .into_inner()
-        .map_err(|e| StoreError::io("write", &partial, e))?
-        .into_inner()
-        .map_err(|e| StoreError::io("write", &partial, e.into_error()))?;
-    // The rows are on disk before the file may be renamed complete.
-    file.sync_all()
-        .map_err(|e| StoreError::io("sync", &partial, e))?;
-    drop(file);
+    // The rows are on disk before a file may be renamed complete.
+    synced(&files.runs_part, csv.into_inner())?;
+    if let Some(tw) = traj_csv {
+        synced(&files.trajectories_part, tw.into_inner())?;
+    }
     if !finished_all {
         return Ok(Outcome::Interrupted { done, total });
     }
 
-    let summary =
-        Summary::of(&s.name, s.seed, &names, &values).map_err(|e| StoreError::Overflow {
-            metric: e.metric,
-            statistic: e.statistic,
-            value: e.value,
-            kept: partial.clone(),
-        })?;
-    let bytes = fs::read(&partial).map_err(|e| StoreError::io("read", &partial, e))?;
-    manifest.runs_csv = Some(FileCheck {
-        sha256: runs::sha256_hex(&bytes),
-        rows: total,
-        bytes: bytes.len() as u64,
-    });
-    fs::rename(&partial, &csv_path).map_err(|e| StoreError::io("rename", &partial, e))?;
-    sync_dir(dir).map_err(|e| StoreError::io("sync", dir, e))?;
+    let summary = Summary::of(&s.name, s.seed, &columns.metrics, &values)
+        .map_err(overflow(&files.runs_part))?;
+    let traj_summary = match req.trajectory {
+        Some(_) => Some(
+            trajectories::summary_csv(&rounds, &columns.metrics, &traj)
+                .map_err(overflow(&files.trajectories_part))?,
+        ),
+        None => None,
+    };
+    manifest.runs_csv = Some(complete(&files.runs_part, &files.runs, dir, total)?);
+    if let Some(text) = traj_summary {
+        manifest.trajectories_csv = Some(complete(
+            &files.trajectories_part,
+            &files.trajectories,
+            dir,
+            total * rounds.len() as u64,
+        )?);
+        let path = dir.join(TRAJECTORY_SUMMARY);
+        write_atomic(&path, text.as_bytes()).map_err(|e| StoreError::io("write", &path, e))?;
+    }
     write_json(&dir.join(SUMMARY), &summary)?;
     manifest.finished = Some(now_rfc3339());
     write_json(&dir.join(MANIFEST), &manifest)?;
@@ -421,44 +576,60 @@ pub struct Finished {
     pub manifest: Manifest,
     pub rows: Rows,
     pub bytes: Vec<u8>,
+    /// With trajectories: the recorded rounds, the parsed runs and the file's bytes.
+    pub trajectories: Option<(Vec<u32>, Kept, Vec<u8>)>,
 }
 
-/// Reads a finished directory's manifest and `runs.csv`, checking one against the other:
-/// the file must be the one the experiment wrote (its checksum) and hold the shard's runs.
+/// Reads a finished directory's manifest, `runs.csv` and `trajectories.csv`, checking them
+/// against one another: each file must be the one the experiment wrote (its checksum) and
+/// hold the shard's runs.
 pub fn read_finished(dir: &Path) -> Result<Finished, StoreError> {
     let manifest = match status(dir)? {
         Status::Finished(m) => *m,
         Status::Interrupted(_) => return Err(StoreError::refused(dir, Refusal::NotFinished)),
         Status::Empty => return Err(StoreError::refused(dir, Refusal::NoExperiment)),
     };
-    let bytes = verify_runs(dir, &manifest)?;
+    let (bytes, traj_bytes) = verify(dir, &manifest)?;
     let path = dir.join(RUNS);
-    let names = metrics::names(&manifest.scenario);
-    let rows = runs::parse(
-        &bytes,
-        &names,
-        manifest.shard.first_run,
-        manifest.seed,
-        false,
-    )
-    .map_err(|e| StoreError::damaged(&path, e))?;
-    if rows.first + rows.runs != manifest.shard.end_run {
-        return Err(StoreError::damaged(
-            &path,
-            format!(
-                "it holds runs {}..{}, its manifest says {}..{}",
-                rows.first,
-                rows.first + rows.runs,
-                manifest.shard.first_run,
-                manifest.shard.end_run
-            ),
-        ));
-    }
+    let s = &manifest.scenario;
+    let columns = Columns::of(s);
+    let sh = &manifest.shard;
+    let rows = runs::parse(&bytes, &columns, sh.first_run, manifest.seed, false)
+        .map_err(|e| StoreError::damaged(&path, e))?;
+    let holds = |what: &Path, runs: u64| {
+        if sh.first_run + runs == sh.end_run {
+            Ok(())
+        } else {
+            Err(StoreError::damaged(
+                what,
+                format!(
+                    "it holds runs {}..{}, its manifest says {}..{}",
+                    sh.first_run,
+                    sh.first_run + runs,
+                    sh.first_run,
+                    sh.end_run
+                ),
+            ))
+        }
+    };
+    holds(&path, rows.runs)?;
+    let trajectories = match (manifest.trajectory, traj_bytes) {
+        (Some(t), Some(tb)) => {
+            let tpath = dir.join(TRAJECTORIES);
+            let rounds: Vec<u32> = t.rounds(s.rounds).collect();
+            let kept = trajectories::parse(&tb, &columns.metrics, &rounds, sh.first_run, false)
+                .map_err(|e| StoreError::damaged(&tpath, e))?;
+            holds(&tpath, kept.runs)?;
+            Some((rounds, kept, tb))
+        }
+        _ => None,
+    };
     Ok(Finished {
         dir: dir.to_path_buf(),
         manifest,
         rows,
         bytes,
+        trajectories,
     })
 }
 

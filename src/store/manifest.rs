@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::run::Trajectory;
 use crate::scenario::Scenario;
 
 /// The rule that gives every run its random stream, as the manifest states it.
@@ -34,9 +35,15 @@ pub struct Manifest {
     pub started: String,
     /// `None` while the experiment is running or after it was interrupted.
     pub finished: Option<String>,
+    /// The rounds whose metrics every run records in `trajectories.csv`, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trajectory: Option<Trajectory>,
     /// What the finished `runs.csv` holds, checked wherever a finished directory is trusted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runs_csv: Option<FileCheck>,
+    /// What the finished `trajectories.csv` holds, likewise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trajectories_csv: Option<FileCheck>,
     /// The resolved scenario (defaults filled, `--set` applied), canonical JSON.
     pub scenario: Scenario,
 }

@@ -16,6 +16,7 @@ mod merge;
 pub mod runs;
 pub mod study;
 pub mod summary;
+pub mod trajectories;
 
 pub use durable::{temporary, write_atomic};
 pub use error::{Refusal, StoreError};
@@ -30,6 +31,10 @@ pub use summary::{MetricSummary, Summary};
 
 /// An experiment's rows, one per run.
 pub const RUNS: &str = "runs.csv";
+/// Every run's metrics at the recorded rounds (`--trajectories`).
+pub const TRAJECTORIES: &str = "trajectories.csv";
+/// Per recorded round and metric, the statistics over the runs.
+pub const TRAJECTORY_SUMMARY: &str = "trajectory-summary.csv";
 /// An experiment's summary statistics per metric.
 pub const SUMMARY: &str = "summary.json";
 /// What an experiment is and whether it finished.

@@ -25,14 +25,17 @@ use rayon::iter::{ParallelBridge, ParallelIterator};
 use serde::{Deserialize, Serialize};
 
 use super::csv;
+use super::csv::Field;
 use super::durable::{sweep_temporaries, write_atomic};
 use super::error::{Refusal, StoreError};
 use super::experiment::{self, Outcome, Placement, Status, read_json, shard_range};
 use super::lock::{lock, shard_lock_name};
 use super::manifest::{now_rfc3339, scenario_hash};
+use super::runs::{self, Columns};
 use super::summary::Summary;
-use super::{MANIFEST, POINTS, STUDY};
-use crate::run::Pool;
+use super::trajectories;
+use super::{MANIFEST, POINTS, RUNS, STUDY, TRAJECTORY_SUMMARY};
+use crate::run::{Pool, Trajectory};
 use crate::scenario::{self, Level, Override, Scenario};
 
 /// One value a point gives a parameter: a number, or an ambassador level.
@@ -135,6 +138,8 @@ pub fn point_dir(out: &Path, i: usize, points: usize) -> PathBuf {
 pub struct Request<'a> {
     pub plan: &'a Plan,
     pub base: &'a Scenario,
+    /// Every point records its runs' trajectories at these rounds.
+    pub trajectory: Option<Trajectory>,
     /// Its shard is of the points.
     pub place: Placement,
 }
@@ -254,6 +259,7 @@ pub fn run(
         let scenario = plan.scenario(req.base, i)?;
         let point = experiment::Request {
             scenario: &scenario,
+            trajectory: req.trajectory,
             place: Placement {
                 out: dirs[k].clone(),
                 shard: (0, 1),
@@ -328,6 +334,7 @@ pub fn run(
         });
     }
     Ok(if range.len() == n {
+        write_tables(req)?;
         StudyOutcome::Finished { summaries, reused }
     } else {
         StudyOutcome::ShardDone {
@@ -335,6 +342,111 @@ pub fn run(
             reused,
         }
     })
+}
+
+/// Writes the study's own `runs.csv` (`point,<factors>,run,<inputs>,<metrics>`: every run of
+/// every point, so one `read_csv` loads the whole study) and, with trajectories, its
+/// `trajectory-summary.csv` with a leading `point` column, from the points' files. A point
+/// whose factors fix an uncertain parameter leaves that input's field empty.
+fn write_tables(req: &Request) -> Result<(), StoreError> {
+    let plan = req.plan;
+    let out = &req.place.out;
+    let n = plan.points.len();
+    let base = Columns::of(req.base);
+    // The inputs of any point, in the base's order: a factor that fixes an uncertain
+    // parameter at every point leaves no input column behind.
+    let mut drawn = vec![false; base.inputs.len()];
+    for i in 0..n {
+        let m = experiment::read_manifest(&point_dir(out, i, n))?;
+        for name in m.scenario.input_names() {
+            if let Some(j) = base.inputs.iter().position(|b| *b == name) {
+                drawn[j] = true;
+            }
+        }
+    }
+    let inputs: Vec<&String> = base
+        .inputs
+        .iter()
+        .zip(&drawn)
+        .filter_map(|(name, &d)| d.then_some(name))
+        .collect();
+    let mut header: Vec<String> = vec!["point".into()];
+    header.extend(plan.factors.iter().cloned());
+    header.push("run".into());
+    header.extend(inputs.iter().map(|s| s.to_string()));
+    header.extend(base.metrics.iter().cloned());
+    let runs_path = out.join(RUNS);
+    let tmp = runs_path.with_file_name(format!("{RUNS}.{}.tmp", std::process::id()));
+    let file = fs::File::create(&tmp).map_err(|e| StoreError::io("create", &tmp, e))?;
+    let mut table = csv::Writer::new(std::io::BufWriter::new(file), &header)
+        .map_err(|e| StoreError::io("write", &tmp, e))?;
+    let mut traj_summary = req
+        .trajectory
+        .map(|_| csv::Text::new(&trajectories::summary_header(true)));
+    for i in 0..n {
+        let dir = point_dir(out, i, n);
+        let finished = experiment::read_finished(&dir)?;
+        let columns = Columns::of(&finished.manifest.scenario);
+        // Where each of this point's inputs goes among the study's.
+        let at: Vec<Option<usize>> = inputs
+            .iter()
+            .map(|name| columns.inputs.iter().position(|c| c == *name))
+            .collect();
+        let rows = &finished.rows;
+        let (n_in, width) = (columns.inputs.len(), columns.metrics.len());
+        for r in 0..rows.runs as usize {
+            let inputs = &rows.inputs[r * n_in..(r + 1) * n_in];
+            let settings = plan.points[i].iter().map(|v| match v {
+                Setting::Number(x) => Field::Number(*x),
+                Setting::Level(l) => Field::Text(l.name()),
+            });
+            let fields = std::iter::once(Field::Whole(i as u64))
+                .chain(settings)
+                .chain([Field::Whole(rows.first + r as u64)])
+                .chain(
+                    at.iter()
+                        .map(|j| j.map_or(Field::Empty, |j| Field::Number(inputs[j]))),
+                )
+                .chain(runs::metric_fields(
+                    &rows.values[r * width..(r + 1) * width],
+                    &columns.counts,
+                ));
+            table
+                .row(fields)
+                .map_err(|e| StoreError::io("write", &tmp, e))?;
+        }
+        if let (Some(summary), Some((rounds, kept, _))) =
+            (&mut traj_summary, &finished.trajectories)
+        {
+            trajectories::summary_rows(
+                summary,
+                Some(i as u64),
+                rounds,
+                &columns.metrics,
+                &kept.values,
+            )
+            .map_err(|e| StoreError::Overflow {
+                metric: e.metric,
+                statistic: e.statistic,
+                value: e.value,
+                kept: dir.clone(),
+            })?;
+        }
+    }
+    let file = table
+        .into_inner()
+        .map_err(|e| StoreError::io("write", &tmp, e))?
+        .into_inner()
+        .map_err(|e| StoreError::io("write", &tmp, e.into_error()))?;
+    file.sync_all()
+        .map_err(|e| StoreError::io("sync", &tmp, e))?;
+    fs::rename(&tmp, &runs_path).map_err(|e| StoreError::io("rename", &tmp, e))?;
+    if let Some(summary) = traj_summary {
+        let path = out.join(TRAJECTORY_SUMMARY);
+        write_atomic(&path, summary.finish().as_bytes())
+            .map_err(|e| StoreError::io("write", &path, e))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -87,6 +87,32 @@ pub struct NotFinite {
     pub value: f64,
 }
 
+/// Checks that every statistic of a metric's summary, and the sum behind its mean (which
+/// is clamped into [min, max] and so would hide an overflow), is a finite number.
+pub fn check_finite(metric: &str, s: &MetricSummary, column: &[f64]) -> Result<(), NotFinite> {
+    let sum: f64 = column.iter().sum();
+    let stats = [
+        ("mean", s.mean),
+        ("standard deviation", s.sd),
+        ("minimum", s.min),
+        ("maximum", s.max),
+        ("5th percentile", s.p5),
+        ("25th percentile", s.p25),
+        ("median", s.p50),
+        ("75th percentile", s.p75),
+        ("95th percentile", s.p95),
+        ("sum", sum),
+    ];
+    match stats.into_iter().find(|(_, v)| !v.is_finite()) {
+        Some((statistic, value)) => Err(NotFinite {
+            metric: metric.to_string(),
+            statistic,
+            value,
+        }),
+        None => Ok(()),
+    }
+}
+
 impl Summary {
     /// Summarizes `values`, one row of `names.len()` metrics per run, in run order. No runs
     /// (an empty shard) give no metrics. A statistic that overflows (values near `f64::MAX`)
@@ -115,28 +141,7 @@ impl Summary {
                 column.clear();
                 column.extend((0..runs).map(|r| values[r * width + m]));
                 let summary = summarize(&column);
-                let s = &summary;
-                let stats = [
-                    ("mean", s.mean),
-                    ("standard deviation", s.sd),
-                    ("minimum", s.min),
-                    ("maximum", s.max),
-                    ("5th percentile", s.p5),
-                    ("25th percentile", s.p25),
-                    ("median", s.p50),
-                    ("75th percentile", s.p75),
-                    ("95th percentile", s.p95),
-                ];
-                // The mean is clamped into [min, max]: a sum that overflowed shows here.
-                let sum: f64 = column.iter().sum();
-                let stats = stats.into_iter().chain([("sum", sum)]);
-                if let Some((statistic, value)) = stats.into_iter().find(|(_, v)| !v.is_finite()) {
-                    return Err(NotFinite {
-                        metric: name.clone(),
-                        statistic,
-                        value,
-                    });
-                }
+                check_finite(name, &summary, &column)?;
                 Ok(NamedSummary {
                     metric: name.clone(),
                     summary,

@@ -45,7 +45,9 @@ fn run_writes_the_three_files_and_prints_the_table() {
     let csv = fs::read_to_string(out.join("runs.csv")).expect("runs.csv");
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 7);
-    assert!(lines[0].starts_with("run,seed,policy_privacy,"));
+    // The baseline's uncertain parameters come first, then the metrics.
+    assert!(lines[0].starts_with("run,seed,government.eu.susceptibility,"));
+    assert!(lines[0].contains(",policy_privacy,"));
     assert!(lines[1].starts_with("0,3,"));
     assert!(lines[6].starts_with("5,3,"));
     let summary: serde_json::Value =

@@ -66,13 +66,25 @@ fn runs_csv_and_a_trace_hold_the_runs_bits() {
     s.rounds = 12;
     let (header, rows) = read(&out.join("runs.csv"));
     let names = metrics::names(&s);
+    let inputs = s.input_names();
+    let m0 = 2 + inputs.len();
+    assert!(!inputs.is_empty(), "the baseline has uncertain parameters");
     assert_eq!(header[..2], ["run", "seed"]);
-    assert_eq!(header[2..], names[..]);
+    assert_eq!(header[2..m0], inputs[..]);
+    assert_eq!(header[m0..], names[..]);
     assert_eq!(rows.len(), 5);
     for (i, row) in rows.iter().enumerate() {
         assert_eq!(row[0], i.to_string());
         assert_eq!(row[1], "3");
-        let expected = run::run(&s, 3, i as u64).expect("finite");
+        let mut record = run::Record::default();
+        run::run_record(&s, 3, i as u64, None, &mut record).expect("finite");
+        let expected: Vec<f64> = record
+            .inputs
+            .iter()
+            .chain(&record.metrics)
+            .copied()
+            .collect();
+        assert_eq!(row.len() - 2, expected.len());
         for (field, x) in row[2..].iter().zip(&expected) {
             assert_eq!(
                 number(field).to_bits(),
@@ -95,7 +107,7 @@ fn runs_csv_and_a_trace_hold_the_runs_bits() {
     assert_eq!(trows.len(), 12);
     assert_eq!(
         trows[11][1..],
-        rows[2][2..],
+        rows[2][m0..],
         "the last round is the run's row"
     );
 }

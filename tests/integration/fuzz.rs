@@ -17,8 +17,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use netstates::model::metrics;
-use netstates::store::runs;
+use netstates::run::{Record, Trajectory};
+use netstates::store::{runs, trajectories};
 use netstates::{run, scenario};
 use rand::{Rng, RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -203,26 +203,36 @@ fn the_scenario_loader_survives_mutated_files() {
 }
 
 #[test]
-fn the_resume_parser_survives_mutated_rows() {
+fn the_resume_parsers_survive_mutated_rows() {
+    // The baseline has uncertain parameters: its rows hold inputs before the metrics.
     let s = scenario::load(Path::new("scenarios/baseline.toml")).expect("the baseline loads");
-    let names = metrics::names(&s);
-    let counts = metrics::is_count(&s);
-    let mut w = runs::RowWriter::new(Vec::new(), counts);
+    let columns = runs::Columns::of(&s);
+    let trajectory = Trajectory { every: 10 };
+    let rounds: Vec<u32> = trajectory.rounds(s.rounds).collect();
+    let mut rows = runs::RowWriter::new(Vec::new(), columns.counts.clone());
+    let mut traj =
+        trajectories::TrajectoryWriter::new(Vec::new(), rounds.clone(), columns.counts.clone());
+    let mut record = Record::default();
     for i in 0..4 {
-        let mut row = run::run(&s, 3, i).expect("finite");
-        row.truncate(names.len());
-        w.row(i, 3, &row).expect("in memory");
+        run::run_record(&s, 3, i, Some(trajectory), &mut record).expect("finite");
+        rows.row(i, 3, &record.inputs, &record.metrics)
+            .expect("in memory");
+        traj.run(i, &record.trajectory).expect("in memory");
     }
-    let mut text = runs::header_line(&names).into_bytes();
-    text.extend(w.into_inner().expect("in memory"));
-    let corpus = vec![text];
+    let mut text = columns.header_line().into_bytes();
+    text.extend(rows.into_inner().expect("in memory"));
+    let mut traj_text = trajectories::header_line(&columns.metrics).into_bytes();
+    traj_text.extend(traj.into_inner().expect("in memory"));
+    let corpus = vec![text, traj_text];
     fuzz(
-        "resume parser",
-        (&corpus, 1),
+        "resume parsers",
+        (&corpus, 2),
         Duration::from_secs(1),
         |bytes| {
-            let _ = runs::parse(bytes, &names, 0, 3, false);
-            runs::parse(bytes, &names, 0, 3, true).is_ok()
+            let _ = runs::parse(bytes, &columns, 0, 3, false);
+            let _ = trajectories::parse(bytes, &columns.metrics, &rounds, 0, false);
+            let t = trajectories::parse(bytes, &columns.metrics, &rounds, 0, true).is_ok();
+            runs::parse(bytes, &columns, 0, 3, true).is_ok() || t
         },
     );
 }

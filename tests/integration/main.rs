@@ -12,3 +12,4 @@ mod scenario_errors;
 mod sensitivity;
 mod study;
 mod support;
+mod trajectories;

@@ -229,7 +229,9 @@ fn a_study_directory_of_another_design_is_refused() {
         stderr.contains("holds a sweep or sensitivity analysis"),
         "{stderr}"
     );
-    assert!(!out.join("runs.csv").exists());
+    let root = fs::read_to_string(out.join("runs.csv")).expect("the study's runs.csv");
+    assert!(root.starts_with("point,"), "still the study's own table");
+    assert!(!out.join("manifest.json").exists());
     // Each point is an ordinary experiment: compare reads two of them.
     let compared = netstates()
         .args(["compare", "--format", "csv"])

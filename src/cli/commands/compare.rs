@@ -95,6 +95,7 @@ fn run_in_memory(s: &Scenario, pool: &Pool, progress: &mut Progress) -> Result<V
         scenario: s,
         seed: s.seed,
         runs: 0..s.runs,
+        trajectory: None,
     };
     let mut values = Vec::new();
     let width = metrics::names(s).len();

@@ -6,8 +6,13 @@ use crate::cli::error::Error;
 use crate::cli::output::sayln;
 use crate::store;
 
-pub fn merge(dirs: &[PathBuf], out: &Path, argv: &[String]) -> Result<(), Error> {
-    let summary = store::merge(dirs, out, argv.to_vec())?;
+pub fn merge(
+    dirs: &[PathBuf],
+    out: &Path,
+    trajectories: bool,
+    argv: &[String],
+) -> Result<(), Error> {
+    let summary = store::merge(dirs, out, trajectories, argv.to_vec())?;
     sayln!(
         "merged {} directories: {} runs of \"{}\", seed {}, in {}",
         dirs.len(),

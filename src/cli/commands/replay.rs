@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::cli::error::Error;
 use crate::cli::output::sayln;
 use crate::model::metrics;
-use crate::run::{self, ExperimentError};
+use crate::run::{self, ExperimentError, Record};
 use crate::store;
 use crate::store::csv::{self, Field};
 
@@ -51,13 +51,65 @@ pub fn replay(dir: &Path, run: u64, trace: Option<&Path>) -> Result<(), Error> {
     .map_err(ExperimentError::from)?;
     let trace_text = trace_csv.finish();
     let width = names.len();
-    let at = (run - rows.first) as usize * width;
-    let recorded = &rows.values[at..at + width];
-    let differ: Vec<String> = names
-        .iter()
-        .zip(recorded.iter().zip(&last))
-        .filter(|(_, (a, b))| a.to_bits() != b.to_bits())
-        .map(|(n, (a, b))| format!("{n}: recorded {a}, replayed {b}"))
+    let i = (run - rows.first) as usize;
+    // The run again, with its inputs and its trajectory if the experiment recorded one.
+    let mut record = Record::default();
+    run::run_record(s, m.seed, run, m.trajectory, &mut record).map_err(ExperimentError::from)?;
+    let n_in = record.inputs.len();
+    let mut differ: Vec<String> = Vec::new();
+    let mut compare = |what: String, recorded: &[f64], replayed: &[f64]| {
+        for (j, (a, b)) in recorded.iter().zip(replayed).enumerate() {
+            if a.to_bits() != b.to_bits() {
+                differ.push(format!("{what} {}: recorded {a}, replayed {b}", j));
+            }
+        }
+        if recorded.len() != replayed.len() {
+            differ.push(format!(
+                "{what}: {} values recorded, {} replayed",
+                recorded.len(),
+                replayed.len()
+            ));
+        }
+    };
+    compare(
+        "metrics".into(),
+        &rows.values[i * width..(i + 1) * width],
+        &record.metrics,
+    );
+    compare(
+        "inputs".into(),
+        &rows.inputs[i * n_in..(i + 1) * n_in],
+        &record.inputs,
+    );
+    debug_assert_eq!(last, record.metrics);
+    let mut checked = vec![format!("all {width} metrics")];
+    if n_in > 0 {
+        checked.push(format!("{n_in} inputs"));
+    }
+    if let Some((rounds, kept, _)) = &finished.trajectories {
+        let per_run = rounds.len() * width;
+        compare(
+            "trajectory value".into(),
+            &kept.values[i * per_run..(i + 1) * per_run],
+            &record.trajectory,
+        );
+        checked.push(format!("{} trajectory rows", rounds.len()));
+    }
+    // Name the metric of a differing metric or trajectory value.
+    let differ: Vec<String> = differ
+        .into_iter()
+        .map(|d| match d.strip_prefix("metrics ") {
+            Some(rest) => {
+                let (j, tail) = rest.split_once(':').unwrap_or((rest, ""));
+                let name = j
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|j| names.get(j))
+                    .map_or(j, |n| n);
+                format!("{name}:{tail}")
+            }
+            None => d,
+        })
         .collect();
     if let Some(path) = trace {
         store::write_atomic(path, trace_text.as_bytes())
@@ -70,10 +122,10 @@ pub fn replay(dir: &Path, run: u64, trace: Option<&Path>) -> Result<(), Error> {
         )));
     }
     sayln!(
-        "run {run} of {} (seed {}) reproduces all {} metrics bit for bit{}",
+        "run {run} of {} (seed {}) reproduces {} bit for bit{}",
         dir.display(),
         m.seed,
-        width,
+        checked.join(", "),
         trace.map_or(String::new(), |p| format!("; trace in {}", p.display()))
     );
     Ok(())

@@ -30,6 +30,7 @@ pub fn run(args: &RunArgs, argv: &[String]) -> Result<(), Error> {
     let (out, jobs, (k, n)) = (place.out.clone(), pool.jobs(), place.shard);
     let request = store::Request {
         scenario: &s,
+        trajectory: args.exec.trajectory(&s)?,
         place,
     };
     let (outcome, elapsed) = with_progress(args.exec.quiet, |progress| {

@@ -94,7 +94,12 @@ pub(crate) fn play_study(
     })?;
     let pool = args.exec.pool()?;
     let (out, jobs, (k, n)) = (place.out.clone(), pool.jobs(), place.shard);
-    let request = study::Request { plan, base, place };
+    let request = study::Request {
+        plan,
+        base,
+        trajectory: args.exec.trajectory(base)?,
+        place,
+    };
     let (outcome, elapsed) = with_progress(args.exec.quiet, |progress| {
         study::run(&request, &pool, interrupt_flag(), progress)
     });
