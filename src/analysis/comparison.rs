@@ -20,6 +20,9 @@ pub struct Sample {
     /// `runs x names.len()` values, run by run (left out of JSON output: it is in runs.csv).
     #[serde(skip_serializing)]
     pub values: Vec<f64>,
+    /// With trajectories: the recorded rounds and `runs x rounds x names.len()` values.
+    #[serde(skip_serializing)]
+    pub trajectory: Option<(Vec<u32>, Vec<f64>)>,
 }
 
 impl Sample {
@@ -85,9 +88,13 @@ pub struct Comparison {
     pub pairs: Vec<PairComparison>,
     /// Seed of the bootstrap resampling (its reserved compare-bootstrap stream).
     pub bootstrap_seed: u64,
+    /// How the metrics unfold, when every sample recorded trajectories at the same rounds.
+    #[serde(skip_serializing)]
+    pub trajectories: Option<Trajectories>,
     pub bootstrap_resamples: usize,
 }
 
+use super::bands::Bands;
 use super::stats::two_sample as st;
 use crate::run::streams::{self, Reserved};
 
@@ -109,6 +116,48 @@ pub fn stars(p: f64) -> &'static str {
         p if p < 0.05 => "*",
         _ => "",
     }
+}
+
+/// The bands over rounds of every sample, and of each pair's paired differences.
+#[derive(Debug, Clone)]
+pub struct Trajectories {
+    /// Per sample, in the sample's own metric order.
+    pub samples: Vec<Bands>,
+    /// Per pair of [`Comparison::pairs`], the bands of other - baseline run by run, in the
+    /// baseline's metric order, for paired pairs whose metrics match; `None` otherwise.
+    pub differences: Vec<Option<Bands>>,
+}
+
+/// The trajectory bands of samples that all recorded the same rounds.
+fn trajectories(samples: &[Sample], pairs: &[PairComparison]) -> Option<Trajectories> {
+    let rounds = &samples.first()?.trajectory.as_ref()?.0;
+    if samples
+        .iter()
+        .any(|s| s.trajectory.as_ref().is_none_or(|(r, _)| r != rounds))
+    {
+        return None;
+    }
+    let bands = samples
+        .iter()
+        .filter_map(|s| {
+            let (r, v) = s.trajectory.as_ref()?;
+            Some(Bands::of(r, s.names.len(), v))
+        })
+        .collect();
+    let base = &samples[0];
+    let differences = pairs
+        .iter()
+        .map(|p| {
+            let other = &samples[p.other];
+            let (a, b) = (base.trajectory.as_ref()?, other.trajectory.as_ref()?);
+            (p.paired && other.names == base.names)
+                .then(|| Bands::paired_difference(rounds, base.names.len(), &a.1, &b.1))
+        })
+        .collect();
+    Some(Trajectories {
+        samples: bands,
+        differences,
+    })
 }
 
 /// One metric of `other` against `baseline` (before the Holm adjustment).
@@ -154,7 +203,7 @@ fn compare_metric(
 /// kept and metrics the other lacks are left out.
 pub fn compare(samples: Vec<Sample>, resamples: usize, bootstrap_seed: u64) -> Comparison {
     let base = &samples[0];
-    let pairs = (1..samples.len())
+    let pairs: Vec<PairComparison> = (1..samples.len())
         .map(|o| {
             let other = &samples[o];
             let paired = base.seed == other.seed && base.runs() == other.runs();
@@ -188,7 +237,9 @@ pub fn compare(samples: Vec<Sample>, resamples: usize, bootstrap_seed: u64) -> C
             }
         })
         .collect();
+    let trajectories = trajectories(&samples, &pairs);
     Comparison {
+        trajectories,
         samples,
         pairs,
         bootstrap_seed,

@@ -3,6 +3,7 @@
 //! indices ([`sensitivity`]). Pure computation on numbers already played: no file is read or
 //! written here, and nothing is rendered for people.
 
+pub mod bands;
 pub mod comparison;
 pub mod design;
 pub mod sensitivity;

@@ -105,6 +105,10 @@ pub struct RunArgs {
     /// agent has in the scenario by X, e.g. government.*.susceptibility*=1.5. Repeatable.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<Override>,
+    /// Write a self-contained HTML report: each metric's histogram and, with
+    /// --trajectories, its median and bands over rounds.
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
     #[command(flatten)]
     pub exec: Execution,
 }
@@ -262,6 +266,8 @@ pub struct CompareArgs {
     /// Bootstrap resamples for the intervals of differences.
     #[arg(long, default_value_t = 2000)]
     pub resamples: usize,
+    #[command(flatten)]
+    pub record: Record,
     /// No progress output.
     #[arg(short, long)]
     pub quiet: bool,

@@ -15,10 +15,11 @@
 use std::fmt::Write;
 
 use crate::analysis::comparison::{
-    Comparison, Estimate, MetricComparison, PairComparison, Sample, stars,
+    Comparison, Estimate, MetricComparison, PairComparison, Sample, Trajectories, stars,
 };
 use crate::report::svg::{
-    self, FIG_W, Margins, Rect, Scale, axes, colour, esc, nice_step, tick_label, truncate,
+    self, BandSeries, FIG_W, Margins, Rect, Scale, axes, colour, esc, nice_step, tick_label,
+    truncate,
 };
 use crate::report::table::format_sig;
 use crate::scenario::Scenario;
@@ -35,9 +36,9 @@ const ECDF_STEPS: usize = 420;
 const DASHES: [&str; 4] = ["", "7 3", "2 2.5", "9 3 2 3"];
 
 /// Height of a plot area.
-const PLOT_H: f64 = 190.0;
+pub(crate) const PLOT_H: f64 = 190.0;
 /// Room around each of the two plot areas.
-const MARGINS: Margins = Margins {
+pub(crate) const MARGINS: Margins = Margins {
     left: 58.0,
     right: 14.0,
     top: 34.0,
@@ -46,7 +47,7 @@ const MARGINS: Margins = Margins {
 /// Height of one row of the legend.
 const LEGEND_ROW: f64 = 20.0;
 /// Gap between the two panels.
-const PANEL_GAP: f64 = 24.0;
+pub(crate) const PANEL_GAP: f64 = 24.0;
 
 /// Renders the whole report of `c` as one HTML5 document.
 pub fn render(c: &Comparison) -> String {
@@ -426,8 +427,67 @@ fn figure(c: &Comparison, m: usize, name: &str) -> String {
     }
     h.push_str("</figcaption>\n");
     h.push_str(&figure_svg(name, &series_of(c, name)));
+    if let Some(t) = &c.trajectories {
+        h.push_str(&trajectory_svg(c, t, name));
+    }
     h.push_str("</figure>\n");
     h
+}
+
+/// How metric `name` unfolds: each scenario's median over rounds with its p25-p75 and p5-p95
+/// bands (left) and, for pairs run with common random numbers, the bands of the paired
+/// differences other - baseline, run by run (right).
+fn trajectory_svg(c: &Comparison, t: &Trajectories, name: &str) -> String {
+    let series: Vec<BandSeries> = c
+        .samples
+        .iter()
+        .zip(&t.samples)
+        .enumerate()
+        .filter_map(|(i, (s, bands))| {
+            let m = s.names.iter().position(|n| n == name)?;
+            Some(BandSeries {
+                label: &s.label,
+                index: i,
+                bands: bands.metric(m).collect(),
+            })
+        })
+        .collect();
+    let base = &c.samples[0];
+    let differences: Vec<BandSeries> = c
+        .pairs
+        .iter()
+        .zip(&t.differences)
+        .filter_map(|(pair, d)| {
+            let m = base.names.iter().position(|n| n == name)?;
+            let d = d.as_ref()?;
+            Some(BandSeries {
+                label: &c.samples[pair.other].label,
+                index: pair.other,
+                bands: d.metric(m).collect(),
+            })
+        })
+        .collect();
+    let panel_w = (FIG_W - PANEL_GAP) / 2.0;
+    let mut s = svg::open(
+        MARGINS.around(PLOT_H),
+        &format!("{} over rounds", esc(name)),
+    );
+    s.push_str(&svg::bands_panel(
+        MARGINS.plot(0.0, 0.0, panel_w, PLOT_H),
+        "Over rounds: median, p25-p75, p5-p95",
+        name,
+        &series,
+    ));
+    if !differences.is_empty() {
+        s.push_str(&svg::bands_panel(
+            MARGINS.plot(panel_w + PANEL_GAP, 0.0, panel_w, PLOT_H),
+            "Paired difference from the baseline, run by run",
+            &format!("Δ {name}"),
+            &differences,
+        ));
+    }
+    s.push_str("</svg>\n");
+    s
 }
 
 fn caption_difference(label: &str, mc: &MetricComparison) -> String {
@@ -810,6 +870,7 @@ mod tests {
                     seed: 7,
                     names: names.clone(),
                     values,
+                    trajectory: None,
                 }
             })
             .collect();
@@ -848,6 +909,7 @@ mod tests {
             pairs,
             bootstrap_seed: 99,
             bootstrap_resamples: 2000,
+            trajectories: None,
         }
     }
 

@@ -5,6 +5,7 @@ pub mod compare_table;
 mod describe;
 pub mod export;
 pub mod html;
+pub mod run_html;
 pub mod sensitivity_html;
 pub mod study_table;
 pub mod svg;

@@ -267,3 +267,149 @@ pub(crate) fn fixed(v: f64, step: f64) -> String {
         .unwrap_or(6);
     format!("{v:.decimals$}")
 }
+
+/// One series of a bands panel: its label, its colour index, and its band at each recorded
+/// round (p5, p25, p50, p75, p95).
+pub(crate) struct BandSeries<'a> {
+    pub(crate) label: &'a str,
+    pub(crate) index: usize,
+    pub(crate) bands: Vec<(u32, [f64; 5])>,
+}
+
+/// A panel of bands over rounds: for each series, a light p5-p95 band, a darker p25-p75
+/// band and the median line, in its colour; a dashed zero line when the y range crosses 0
+/// (for differences). Values show on hover (SVG titles).
+pub(crate) fn bands_panel(r: Rect, title: &str, ylabel: &str, series: &[BandSeries]) -> String {
+    let all = || {
+        series
+            .iter()
+            .flat_map(|se| se.bands.iter().flat_map(|(_, q)| q.iter().copied()))
+            .filter(|x| x.is_finite())
+    };
+    let (mut lo, mut hi) = (
+        all().fold(f64::INFINITY, f64::min),
+        all().fold(f64::NEG_INFINITY, f64::max),
+    );
+    if !lo.is_finite() {
+        (lo, hi) = (0.0, 1.0);
+    }
+    if lo == hi {
+        let half = if lo == 0.0 { 1.0 } else { 0.1 * lo.abs() };
+        (lo, hi) = (lo - half, hi + half);
+    }
+    let pad = 0.04 * (hi - lo);
+    let (lo, hi) = (lo - pad, hi + pad);
+    let last = series
+        .iter()
+        .flat_map(|se| se.bands.last().map(|(round, _)| *round))
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let sx = Scale::across(0.0, f64::from(last), r);
+    let sy = Scale::up(lo, hi, r);
+    let mut s = String::from("<g class=\"bands\">\n");
+    s.push_str(&axes(
+        r,
+        sx,
+        sy,
+        &ticks(0.0, f64::from(last), true),
+        &ticks(lo, hi, false),
+        title,
+        "round",
+        ylabel,
+    ));
+    if lo < 0.0 && hi > 0.0 {
+        let y = sy.at(0.0);
+        let _ = writeln!(
+            s,
+            "<line class=\"zero\" x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" \
+             stroke=\"#1b1f24\" stroke-dasharray=\"4 3\"/>",
+            r.x,
+            r.right()
+        );
+    }
+    let band = |b: &[(u32, [f64; 5])], low: usize, high: usize| -> String {
+        let mut d = String::new();
+        for (i, (round, q)) in b.iter().enumerate() {
+            let _ = write!(
+                d,
+                "{}{:.1} {:.1}",
+                if i == 0 { "M" } else { "L" },
+                sx.at(f64::from(*round)),
+                sy.at(q[high])
+            );
+        }
+        for (round, q) in b.iter().rev() {
+            let _ = write!(d, "L{:.1} {:.1}", sx.at(f64::from(*round)), sy.at(q[low]));
+        }
+        d.push('Z');
+        d
+    };
+    for se in series {
+        let (label, b) = (se.label, &se.bands);
+        let c = colour(se.index);
+        let median: String = b
+            .iter()
+            .enumerate()
+            .map(|(i, (round, q))| {
+                format!(
+                    "{}{:.1} {:.1}",
+                    if i == 0 { "M" } else { "L" },
+                    sx.at(f64::from(*round)),
+                    sy.at(q[2])
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "<g class=\"series\" data-series=\"{}\"><path fill=\"{c}\" fill-opacity=\"0.12\" \
+             d=\"{}\"/><path fill=\"{c}\" fill-opacity=\"0.26\" d=\"{}\"/><path fill=\"none\" \
+             stroke=\"{c}\" stroke-width=\"2\" d=\"{median}\"/>",
+            esc(label),
+            band(b, 0, 4),
+            band(b, 1, 3)
+        );
+        s.push_str("</g>\n");
+    }
+    // One hover target per recorded round, across the plot: every series' numbers there.
+    if let Some(first) = series.first().map(|se| &se.bands) {
+        let xs: Vec<f64> = first
+            .iter()
+            .map(|(round, _)| sx.at(f64::from(*round)))
+            .collect();
+        for (j, (round, _)) in first.iter().enumerate() {
+            let left = if j == 0 {
+                r.x
+            } else {
+                (xs[j - 1] + xs[j]) / 2.0
+            };
+            let right = xs.get(j + 1).map_or(r.right(), |next| (xs[j] + next) / 2.0);
+            let mut text = format!("round {round}");
+            for se in series {
+                if let Some((_, q)) = se.bands.get(j) {
+                    let _ = write!(
+                        text,
+                        "\n{}: median {}, p25-p75 [{}, {}], p5-p95 [{}, {}]",
+                        se.label,
+                        format_sig(q[2], 4),
+                        format_sig(q[1], 4),
+                        format_sig(q[3], 4),
+                        format_sig(q[0], 4),
+                        format_sig(q[4], 4)
+                    );
+                }
+            }
+            let _ = writeln!(
+                s,
+                "<rect class=\"hover\" x=\"{left:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" \
+                 fill-opacity=\"0\"><title>{}</title></rect>",
+                r.y,
+                (right - left).max(0.5),
+                r.h,
+                esc(&text)
+            );
+        }
+    }
+    s.push_str("</g>\n");
+    s
+}

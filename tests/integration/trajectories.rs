@@ -438,3 +438,66 @@ fn bad_trajectory_requests_exit_2_and_say_what_to_do() {
     );
     assert!(!out.exists());
 }
+
+#[test]
+fn run_and_compare_draw_trajectories_in_their_reports() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let report = dir.path().join("run.html");
+    netstates_into(&ARGS, &dir.path().join("t"))
+        .arg("--report")
+        .arg(&report)
+        .assert()
+        .success();
+    let html = read(&report);
+    let without_xmlns = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+    assert!(
+        !html.contains("<script") && !without_xmlns.contains("http"),
+        "self-contained"
+    );
+    assert_eq!(
+        html.matches("<g class=\"bands\">").count(),
+        19,
+        "a band panel per metric"
+    );
+    let compared = dir.path().join("compare.html");
+    netstates()
+        .args([
+            "compare",
+            "scenarios/ambassadors-observer.toml",
+            "scenarios/ambassadors-equal.toml",
+            "--runs",
+            "20",
+            "--trajectories",
+            "--every",
+            "10",
+            "-q",
+            "--report",
+        ])
+        .arg(&compared)
+        .assert()
+        .success();
+    let html = read(&compared);
+    assert_eq!(
+        html.matches("Paired difference from the baseline").count(),
+        19
+    );
+    assert_eq!(
+        html.matches("data-series=\"ambassadors-equal\"").count(),
+        2 * 19
+    );
+    // Without --trajectories the comparison has no band panels.
+    netstates()
+        .args([
+            "compare",
+            "scenarios/ambassadors-observer.toml",
+            "scenarios/ambassadors-equal.toml",
+            "--runs",
+            "5",
+            "-q",
+            "--report",
+        ])
+        .arg(&compared)
+        .assert()
+        .success();
+    assert!(!read(&compared).contains("<g class=\"bands\">"));
+}

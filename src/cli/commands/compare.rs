@@ -9,7 +9,7 @@ use crate::cli::progress::Progress;
 use crate::cli::signals::interrupt_flag;
 use crate::model::metrics;
 use crate::report;
-use crate::run::{self, Pool};
+use crate::run::{self, Pool, Trajectory};
 use crate::scenario::{self, Scenario};
 use crate::store;
 
@@ -49,13 +49,17 @@ pub fn compare(args: &CompareArgs) -> Result<(), Error> {
                     seed: f.manifest.seed,
                     names: metrics::names(&f.manifest.scenario),
                     values: f.rows.values,
+                    trajectory: f
+                        .trajectories
+                        .map(|(rounds, kept, _)| (rounds, kept.values)),
                 }
             }
             Some(mut s) => {
                 s.runs = runs;
                 s.seed = seed;
                 let mut progress = Progress::new(args.quiet);
-                let values = run_in_memory(&s, &pool, &mut progress)?;
+                let trajectory = args.record.trajectory(&s)?;
+                let (values, traj) = run_in_memory(&s, trajectory, &pool, &mut progress)?;
                 progress.finish();
                 Sample {
                     label: s.name.clone(),
@@ -64,6 +68,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), Error> {
                     seed,
                     names: metrics::names(&s),
                     values,
+                    trajectory: trajectory.map(|t| (t.rounds(s.rounds).collect(), traj)),
                 }
             }
         };
@@ -89,22 +94,37 @@ pub fn compare(args: &CompareArgs) -> Result<(), Error> {
     Ok(())
 }
 
-/// Runs a scenario's experiment without a result directory, for `compare`.
-fn run_in_memory(s: &Scenario, pool: &Pool, progress: &mut Progress) -> Result<Vec<f64>, Error> {
+/// Runs a scenario's experiment without a result directory, for `compare`: its metrics, and
+/// its trajectories when asked for (`runs x rounds x metrics`, else empty).
+fn run_in_memory(
+    s: &Scenario,
+    trajectory: Option<Trajectory>,
+    pool: &Pool,
+    progress: &mut Progress,
+) -> Result<(Vec<f64>, Vec<f64>), Error> {
     let plan = run::Plan {
         scenario: s,
         seed: s.seed,
         runs: 0..s.runs,
-        trajectory: None,
+        trajectory,
     };
-    let mut values = Vec::new();
     let width = metrics::names(s).len();
-    values
-        .try_reserve_exact(s.runs as usize * width)
-        .map_err(|_| Error::Usage(format!("{} runs do not fit in memory", s.runs)))?;
+    let points = trajectory.map_or(0, |t| t.points(s.rounds));
+    let (mut values, mut traj) = (Vec::new(), Vec::new());
+    if values.try_reserve_exact(s.runs as usize * width).is_err()
+        || traj
+            .try_reserve_exact(s.runs as usize * points * width)
+            .is_err()
+    {
+        return Err(Error::Usage(format!(
+            "{} runs do not fit in memory",
+            s.runs
+        )));
+    }
     let mut done = 0;
     let finished = run::execute(&plan, pool, interrupt_flag(), |block| {
         values.extend_from_slice(&block.values);
+        traj.extend_from_slice(&block.trajectories);
         done += block.runs() as u64;
         progress.update(done, s.runs);
         Ok(())
@@ -115,5 +135,5 @@ fn run_in_memory(s: &Scenario, pool: &Pool, progress: &mut Progress) -> Result<V
             format!("{} was not finished, and compare keeps nothing", s.name),
         ));
     }
-    Ok(values)
+    Ok((values, traj))
 }

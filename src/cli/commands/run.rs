@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use crate::analysis::bands::Bands;
 use crate::cli::args::RunArgs;
 use crate::cli::error::{Error, set_error};
 use crate::cli::execution::resume_command;
@@ -9,6 +10,7 @@ use crate::cli::output::{say, sayln};
 use crate::cli::progress::with_progress;
 use crate::cli::signals::interrupt_flag;
 use crate::model::metrics;
+use crate::report;
 use crate::report::table::summary_table;
 use crate::scenario::{self, Scenario};
 use crate::store::{self, Outcome, Summary};
@@ -37,7 +39,7 @@ pub fn run(args: &RunArgs, argv: &[String]) -> Result<(), Error> {
         store::run(&request, &pool, interrupt_flag(), progress)
     });
     let outcome = outcome?;
-    match outcome {
+    let summary = match outcome {
         Outcome::AlreadyDone { summary } => {
             sayln!(
                 "{}: this experiment ({} runs, seed {}) is already complete in {}; its summary:",
@@ -47,6 +49,7 @@ pub fn run(args: &RunArgs, argv: &[String]) -> Result<(), Error> {
                 out.display()
             );
             print_summary(&s, &summary);
+            summary
         }
         Outcome::Finished {
             summary,
@@ -75,6 +78,7 @@ pub fn run(args: &RunArgs, argv: &[String]) -> Result<(), Error> {
             );
             print_summary(&s, &summary);
             sayln!("results in {}", out.display());
+            summary
         }
         Outcome::Interrupted { done, total } => {
             return Err(Error::interrupted(
@@ -86,6 +90,10 @@ pub fn run(args: &RunArgs, argv: &[String]) -> Result<(), Error> {
                 ),
             ));
         }
+    };
+    if let Some(path) = &args.report {
+        write_report(&s, &out, &summary, path)?;
+        sayln!("report in {}", path.display());
     }
     Ok(())
 }
@@ -105,4 +113,17 @@ pub(crate) fn print_summary(s: &Scenario, summary: &Summary) {
         "{}",
         summary_table(&names, &metrics::is_count(s), &summaries)
     );
+}
+
+/// Writes the HTML report of the experiment in `out`: its summary and, when it recorded
+/// trajectories, their bands.
+fn write_report(s: &Scenario, out: &Path, summary: &Summary, path: &Path) -> Result<(), Error> {
+    let finished = store::read_finished(out)?;
+    let bands = finished
+        .trajectories
+        .as_ref()
+        .map(|(rounds, kept, _)| Bands::of(rounds, summary.metrics.len(), &kept.values));
+    let html = report::run_html::render(s, summary, bands.as_ref());
+    store::write_atomic(path, html.as_bytes())
+        .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))
 }
