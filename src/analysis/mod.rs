@@ -1,10 +1,12 @@
 //! What is computed from the runs of experiments: two-sample statistics and the comparison of
 //! scenarios ([`comparison`]), the designs of studies ([`design`]), global sensitivity
-//! indices ([`sensitivity`]). Pure computation on numbers already played: no file is read or
-//! written here, and nothing is rendered for people.
+//! indices ([`sensitivity`]), scenario discovery with PRIM ([`prim`]). Pure computation on
+//! numbers already played: no file is read or written here, and nothing is rendered for
+//! people.
 
 pub mod bands;
 pub mod comparison;
 pub mod design;
+pub mod prim;
 pub mod sensitivity;
 pub mod stats;

@@ -7,6 +7,7 @@ mod determinism;
 mod fuzz;
 mod model_limits;
 mod model_v2;
+mod prim;
 mod reliability;
 mod scenario_errors;
 mod sensitivity;
