@@ -202,3 +202,8 @@ fn ties_and_integer_values() {
 fn a_study_shaped_data_set() {
     check("study");
 }
+
+#[test]
+fn a_long_pasting_phase_over_ties() {
+    check("pasting");
+}
