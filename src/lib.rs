@@ -46,7 +46,8 @@
 //! number depends on the thread count. The analyses that draw random numbers of their own
 //! use streams of the same seed reserved for them ([`run::streams::Reserved`]): stream
 //! `2^64 - 1` samples designs (Latin hypercubes, Saltelli's and Morris's samples),
-//! `2^64 - 2` the sensitivity bootstrap, `2^64 - 3` the compare bootstrap.
+//! `2^64 - 2` the sensitivity bootstrap, `2^64 - 3` the compare bootstrap, `2^64 - 4` the
+//! trees of feature scoring.
 pub mod analysis;
 pub mod cli;
 pub mod model;

@@ -86,6 +86,15 @@ pub enum Command {
         #[arg(long)]
         trajectories: bool,
     },
+    /// Scenario discovery: under which combinations of inputs does a condition hold?
+    ///
+    /// PRIM (as the EMA Workbench computes it) finds boxes of the inputs that vary (a study's
+    /// factors and what each run drew) where the condition holds in most runs; every input is
+    /// also scored for every metric by extremely randomized trees. Writes prim-trajectory.csv,
+    /// prim-box.csv, feature-scores.csv, discover.json and report.html.
+    ///
+    /// Example: netstates discover results/ambassadors-equal-sweep --where 'capture > 0.6'
+    Discover(DiscoverArgs),
     /// List the bundled scenario library, one line each.
     ///
     /// Example: netstates scenarios
@@ -362,4 +371,35 @@ pub struct Record {
         allow_hyphen_values = true
     )]
     pub every: Option<i64>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiscoverArgs {
+    /// A finished experiment with uncertain parameters, or a finished study.
+    pub dir: PathBuf,
+    /// The condition: METRIC OP NUMBER with OP one of >, >=, <, <= (e.g. 'capture > 0.4').
+    #[arg(long = "where", value_name = "CONDITION")]
+    pub condition: String,
+    /// PRIM's density threshold (default: the Workbench's).
+    #[arg(long)]
+    pub threshold: Option<f64>,
+    /// Share of runs peeled off at each step (default 0.05).
+    #[arg(long)]
+    pub peel_alpha: Option<f64>,
+    /// Share of runs pasted back at each step (default 0.05).
+    #[arg(long)]
+    pub paste_alpha: Option<f64>,
+    /// Smallest share of runs a box may hold (default 0.05).
+    #[arg(long)]
+    pub mass_min: Option<f64>,
+    /// The box of the peeling trajectory to describe (default: the densest with coverage at
+    /// least 0.5).
+    #[arg(long = "box", value_name = "N")]
+    pub r#box: Option<usize>,
+    /// Output directory (default: `DIR/discover/`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Where to write the HTML report (default: report.html in the output directory).
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
 }

@@ -29,6 +29,7 @@ pub fn execute(cli: Cli, argv: &[String]) -> Result<(), Error> {
             out,
             trajectories,
         } => c::merge::merge(&dirs, &out, trajectories, argv),
+        Command::Discover(args) => c::discover::discover(&args),
         Command::Scenarios { dir } => c::scenarios::list(&dir),
     }
 }

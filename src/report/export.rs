@@ -3,6 +3,7 @@
 //! format of [`crate::store::csv`], so every CSV netstates writes reads back the same way.
 
 use crate::analysis::comparison::Comparison;
+use crate::analysis::prim::{Limit, Params, PrimBox};
 use crate::analysis::sensitivity::Analysis;
 use crate::store::csv::{Field, Text};
 use crate::store::study::Setting;
@@ -146,4 +147,116 @@ pub fn compare_csv(c: &Comparison) -> String {
         }
     }
     out.finish()
+}
+
+/// `prim-trajectory.csv`: the peeling trajectory, a row per box.
+pub fn prim_trajectory_csv(trajectory: &[PrimBox]) -> String {
+    let mut out = Text::new(&["box", "coverage", "density", "mass", "res_dim"]);
+    for (i, b) in trajectory.iter().enumerate() {
+        out.row([
+            Field::Whole(i as u64),
+            Field::Number(b.coverage),
+            Field::Number(b.density),
+            Field::Number(b.mass),
+            Field::Whole(b.res_dim as u64),
+        ]);
+    }
+    out.finish()
+}
+
+/// `prim-box.csv`: the chosen box's limits, a row per restricted input: an interval's bounds,
+/// or a set's levels (separated by `|`), and the quasi-p-value.
+pub fn prim_box_csv(names: &[String], index: usize, b: &PrimBox) -> String {
+    let mut out = Text::new(&["box", "input", "lo", "hi", "levels", "quasi_p"]);
+    for (i, limit) in &b.limits {
+        let qp = b
+            .quasi_p
+            .iter()
+            .find(|(j, _)| j == i)
+            .map_or(Field::Empty, |(_, p)| Field::Number(*p));
+        let levels;
+        let (lo, hi, set) = match limit {
+            Limit::Interval { lo, hi } => (Field::Number(*lo), Field::Number(*hi), Field::Empty),
+            Limit::Set(l) => {
+                levels = l.join("|");
+                (Field::Empty, Field::Empty, Field::Text(&levels))
+            }
+        };
+        out.row([
+            Field::Whole(index as u64),
+            Field::Text(&names[*i]),
+            lo,
+            hi,
+            set,
+            qp,
+        ]);
+    }
+    out.finish()
+}
+
+/// `feature-scores.csv`: a row per outcome (the condition, then every metric) and input.
+pub fn feature_scores_csv(names: &[String], scores: &[(String, Vec<f64>)]) -> String {
+    let mut out = Text::new(&["outcome", "input", "score"]);
+    for (outcome, s) in scores {
+        for (name, x) in names.iter().zip(s) {
+            out.row([Field::Text(outcome), Field::Text(name), Field::Number(*x)]);
+        }
+    }
+    out.finish()
+}
+
+/// `discover.json`: the condition, PRIM's parameters, the trajectory with every box's limits
+/// and quasi-p-values, the chosen box, and the feature scores.
+pub fn discover_json(
+    condition: &str,
+    params: &Params,
+    names: &[String],
+    trajectory: &[PrimBox],
+    chosen: usize,
+    scores: &[(String, Vec<f64>)],
+) -> String {
+    use serde_json::json;
+    let boxes: Vec<serde_json::Value> = trajectory
+        .iter()
+        .map(|b| {
+            let limits: Vec<serde_json::Value> = b
+                .limits
+                .iter()
+                .map(|(i, l)| {
+                    let qp = b.quasi_p.iter().find(|(j, _)| j == i).map(|(_, p)| *p);
+                    match l {
+                        Limit::Interval { lo, hi } => {
+                            json!({"input": names[*i], "lo": lo, "hi": hi, "quasi_p": qp})
+                        }
+                        Limit::Set(levels) => {
+                            json!({"input": names[*i], "levels": levels, "quasi_p": qp})
+                        }
+                    }
+                })
+                .collect();
+            json!({"coverage": b.coverage, "density": b.density, "mass": b.mass,
+                   "res_dim": b.res_dim, "limits": limits})
+        })
+        .collect();
+    let scores: serde_json::Map<String, serde_json::Value> = scores
+        .iter()
+        .map(|(outcome, s)| {
+            let per: serde_json::Map<String, serde_json::Value> = names
+                .iter()
+                .zip(s)
+                .map(|(n, x)| (n.clone(), json!(x)))
+                .collect();
+            (outcome.clone(), serde_json::Value::Object(per))
+        })
+        .collect();
+    let doc = json!({
+        "condition": condition,
+        "params": {"peel_alpha": params.peel_alpha, "paste_alpha": params.paste_alpha,
+                   "mass_min": params.mass_min, "threshold": params.threshold},
+        "inputs": names,
+        "trajectory": boxes,
+        "chosen": chosen,
+        "feature_scores": scores,
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }

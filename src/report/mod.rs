@@ -3,6 +3,7 @@
 //! and nothing here reads or writes a file: the command line decides where text goes.
 pub mod compare_table;
 mod describe;
+pub mod discover_html;
 pub mod export;
 pub mod html;
 pub mod run_html;

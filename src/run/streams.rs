@@ -23,14 +23,17 @@ pub enum Reserved {
     SensitivityBootstrap,
     /// The bootstrap resamples of a comparison's intervals of differences.
     CompareBootstrap,
+    /// The random trees of feature scoring.
+    FeatureScoring,
 }
 
 impl Reserved {
     /// Every reserved stream, in the order of their numbers.
-    pub const ALL: [Reserved; 3] = [
+    pub const ALL: [Reserved; 4] = [
         Reserved::Design,
         Reserved::SensitivityBootstrap,
         Reserved::CompareBootstrap,
+        Reserved::FeatureScoring,
     ];
 
     /// The stream number: counted down from `u64::MAX`.
@@ -39,6 +42,7 @@ impl Reserved {
             Reserved::Design => u64::MAX,
             Reserved::SensitivityBootstrap => u64::MAX - 1,
             Reserved::CompareBootstrap => u64::MAX - 2,
+            Reserved::FeatureScoring => u64::MAX - 3,
         }
     }
 
@@ -48,6 +52,7 @@ impl Reserved {
             Reserved::Design => "design",
             Reserved::SensitivityBootstrap => "sensitivity bootstrap",
             Reserved::CompareBootstrap => "compare bootstrap",
+            Reserved::FeatureScoring => "feature scoring",
         }
     }
 }
@@ -55,6 +60,15 @@ impl Reserved {
 /// The reserved stream `which` of the experiment's seed.
 pub fn reserved(seed: u64, which: Reserved) -> ChaCha8Rng {
     stream(seed, which.number())
+}
+
+/// Part `part` of the reserved stream `which`: the stream from word `part x 2^64` on, so that
+/// independent pieces of one analysis (the outcomes of feature scoring) each draw their own
+/// numbers, in any order, on any thread.
+pub fn reserved_part(seed: u64, which: Reserved, part: u64) -> ChaCha8Rng {
+    let mut rng = reserved(seed, which);
+    rng.set_word_pos(u128::from(part) << 64);
+    rng
 }
 
 fn stream(seed: u64, number: u64) -> ChaCha8Rng {

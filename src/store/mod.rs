@@ -16,6 +16,7 @@ mod merge;
 pub mod runs;
 pub mod study;
 pub mod summary;
+pub mod table;
 pub mod trajectories;
 
 pub use durable::{temporary, write_atomic};

@@ -4,6 +4,8 @@ mod architecture;
 mod cli;
 mod csv_files;
 mod determinism;
+mod discover;
+mod features;
 mod fuzz;
 mod model_limits;
 mod model_v2;

@@ -1,6 +1,7 @@
 //! One file per command: each turns its arguments into library calls and prints the result.
 pub mod check;
 pub mod compare;
+pub mod discover;
 pub mod merge;
 pub mod replay;
 pub mod run;
