@@ -59,10 +59,13 @@ impl World<'_> {
         }
         let persuasion = self.model.persuasion;
         let o = &mut self.opinions[g][issue * c..(issue + 1) * c];
+        let mut moved = 0.0;
         for _ in 0..reach {
             let i = index(rng, c as u32);
-            o[i] += persuasion * (ideal - o[i]);
+            let step = persuasion * (ideal - o[i]);
+            o[i] += step;
+            moved += step;
         }
-        self.opinions_changed(g);
+        self.mean[g * self.k + issue] += moved / c as f64;
     }
 }

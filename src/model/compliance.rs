@@ -71,7 +71,8 @@ impl World<'_> {
                         for o in &mut self.opinions[g][issue * c..(issue + 1) * c] {
                             *o += backlash * (1.0 - *o);
                         }
-                        self.opinions_changed(g);
+                        let m = &mut self.mean[g * k + issue];
+                        *m += backlash * (1.0 - *m);
                     }
                 }
             }

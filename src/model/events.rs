@@ -41,7 +41,9 @@ impl World<'_> {
             for o in &mut self.opinions[g][issue * c..(issue + 1) * c] {
                 *o += size * (1.0 - *o);
             }
-            self.opinions_changed(g);
+            // The mean moves as every opinion does: ō += s (1 - ō).
+            let m = &mut self.mean[g * self.k + issue];
+            *m += size * (1.0 - *m);
         }
         self.counters.scandals += 1;
     }

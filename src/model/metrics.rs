@@ -48,7 +48,6 @@ impl World<'_> {
     /// size 1 they are plain means. Counts, sums and `ambassador_share` are not weighted.
     pub fn metrics_into(&mut self, out: &mut Vec<f64>) {
         out.clear();
-        self.mean_opinions();
         self.compute_firm_ideals();
         let k = self.k;
         let s = self.scenario;

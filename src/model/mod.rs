@@ -50,6 +50,9 @@ pub fn index(rng: &mut impl RngCore, n: u32) -> usize {
     (m >> 32) as usize
 }
 
+/// Words drawn at once by the opinion phase's batched draws.
+pub const BATCH: usize = 256;
+
 /// The sum of `xs` in a fixed order: eight interleaved partial sums, combined pairwise, then
 /// the remainder. Deterministic like a plain loop, but without its chain of dependent adds,
 /// so the compiler can use SIMD lanes (and the rounding error grows more slowly).
@@ -126,7 +129,7 @@ pub struct Counters {
 }
 
 /// Buffers reused by the phases, sized once so rounds allocate nothing.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Scratch {
     /// Per (g, k): position G, the government's target without lobbying or a table.
     position: Vec<f64>,
@@ -147,6 +150,8 @@ struct Scratch {
     policy: Vec<f64>,
     prefix: Vec<f64>,
     ambassadors: Vec<u32>,
+    /// The words of a batch of indices (the opinion phase).
+    words: Box<[u32; BATCH]>,
 }
 
 /// The state of one run.
@@ -168,9 +173,10 @@ pub struct World<'s> {
     pub ngo_ideal: Vec<f64>,
     /// Per government, citizens' opinions issue by issue: `o[k * citizens + i]`.
     pub opinions: Vec<Vec<f64>>,
-    /// Per (g, k): mean opinion ō, valid where `mean_dirty[g]` is false.
+    /// Per (g, k): mean opinion ō, kept up to date by every phase that moves opinions: the
+    /// opinion phase conserves it (each pair's sum), campaigns, scandals and backlash add
+    /// what they move. Nothing sums every citizen after a phase.
     mean: Vec<f64>,
-    mean_dirty: Vec<bool>,
     /// Per (g, k): lobbying intensity I and target ℓ, held until the next lobbying phase.
     pub intensity: Vec<f64>,
     pub lobby_target: Vec<f64>,
@@ -265,7 +271,7 @@ impl<'s> World<'s> {
         let gk = s.governments.len() * k;
         let g1 = s.governments.len() + 1;
         let inputs = std::mem::take(inputs);
-        World {
+        let mut world = World {
             inputs,
             scenario: s,
             k,
@@ -280,7 +286,6 @@ impl<'s> World<'s> {
             ngo_ideal,
             opinions,
             mean: vec![0.0; gk],
-            mean_dirty: vec![true; s.governments.len()],
             intensity: vec![0.0; gk],
             lobby_target: vec![0.0; gk],
             standard: vec![0.0; gk],
@@ -303,8 +308,11 @@ impl<'s> World<'s> {
                 policy: vec![0.0; gk],
                 prefix: vec![0.0; g1 * k],
                 ambassadors: vec![0; g1],
+                words: Box::new([0; BATCH]),
             },
-        }
+        };
+        world.recompute_means();
+        world
     }
 
     /// Starts the next round: clears co-regulation standards and this round's costs.
@@ -340,31 +348,25 @@ impl<'s> World<'s> {
         }
     }
 
-    /// Marks a government's opinions as changed.
-    fn opinions_changed(&mut self, g: usize) {
-        self.mean_dirty[g] = true;
-    }
-
-    /// Mean opinions ō per (g, k), recomputed where opinions changed.
-    pub fn mean_opinions(&mut self) -> &[f64] {
+    /// Recomputes every mean opinion from the opinions (at the start of a run, and after a
+    /// test sets opinions by hand).
+    pub fn recompute_means(&mut self) {
         let k = self.k;
-        for (g, dirty) in self.mean_dirty.iter_mut().enumerate() {
-            if !*dirty {
-                continue;
-            }
-            let o = &self.opinions[g];
+        for (g, o) in self.opinions.iter().enumerate() {
             let c = self.governments[g].citizens;
             for issue in 0..k {
                 self.mean[g * k + issue] = sum(&o[issue * c..(issue + 1) * c]) / c as f64;
             }
-            *dirty = false;
         }
+    }
+
+    /// Mean opinions ō per (g, k).
+    pub fn mean_opinions(&self) -> &[f64] {
         &self.mean
     }
 
     /// Fills `scratch.position` with G[g][k] = (1 - responsiveness) ideal + responsiveness ō.
     fn compute_positions(&mut self) {
-        self.mean_opinions();
         let k = self.k;
         for (g, gov) in self.governments.iter().enumerate() {
             let r = gov.values.responsiveness;

@@ -76,9 +76,7 @@ fn world(s: &Scenario) -> (World<'_>, ChaCha8Rng) {
     w.opinions[0].copy_from_slice(&[0.2, 0.4, 0.5, 0.9]);
     // h's citizens: all 0.5 on both issues.
     w.opinions[1].fill(0.5);
-    for g in 0..2 {
-        w.opinions_changed(g);
-    }
+    w.recompute_means();
     w.start_round();
     (w, rng)
 }

@@ -6,7 +6,6 @@ impl World<'_> {
     /// MODEL.md 3, trust: trust += rate ((1 - mean_k |p - ō|) - trust).
     #[inline(never)] // one call per round; keeps phases apart in profiles
     pub(super) fn trust(&mut self) {
-        self.mean_opinions();
         let k = self.k;
         let rate = self.model.trust_rate;
         for (g, gov) in self.governments.iter_mut().enumerate() {
