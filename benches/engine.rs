@@ -4,6 +4,8 @@
 //! - `reference/one run`: one run, the unit everything else is made of;
 //! - `reference/draws only`: the same number and kinds of random draws as that run, with no
 //!   model: the floor a run cannot go below;
+//! - `phase/<name>`: each phase of the schedule alone, on the state of a reference run after
+//!   20 of its 40 rounds, so a regression shows which phase it is in;
 //! - `experiment/jobs=1`, `experiment/jobs=2`: 64 runs through the experiment loop (rayon
 //!   pool, collection in run order), reported as runs per second.
 //!
@@ -13,9 +15,10 @@ use std::hint::black_box;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use netstates::model::World;
 use netstates::run;
-use netstates::run::{Plan, Pool, execute};
+use netstates::run::{Plan, Pool, execute, streams};
 use netstates::scenario::{self, Scenario};
 
 const SEED: u64 = 20221109;
@@ -44,6 +47,28 @@ fn one_run(c: &mut Criterion) {
     group.bench_function("draws only", |b| {
         b.iter(|| black_box(run::draw_only(SEED, 0, black_box(draws))))
     });
+    group.finish();
+}
+
+fn phases(c: &mut Criterion) {
+    let s = reference();
+    let mut rng = streams::run(SEED, 0);
+    let mut world = World::new(&s, &mut rng);
+    for _ in 0..s.rounds / 2 {
+        world.play_round(&mut rng);
+    }
+    world.start_round();
+    let mut group = c.benchmark_group("phase");
+    group.sample_size(20);
+    for &phase in &s.model.schedule {
+        group.bench_function(format!("{phase:?}").to_lowercase(), |b| {
+            b.iter_batched_ref(
+                || (world.clone(), rng.clone()),
+                |(w, r)| w.run_phase(phase, r),
+                BatchSize::PerIteration,
+            )
+        });
+    }
     group.finish();
 }
 
@@ -77,5 +102,5 @@ fn experiment(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, one_run, experiment);
+criterion_group!(benches, one_run, phases, experiment);
 criterion_main!(benches);
