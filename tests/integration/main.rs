@@ -1,5 +1,6 @@
 //! netstates integration tests, one binary with a module per behaviour; the helpers several
 //! modules share are in `support`.
+mod allocation;
 mod architecture;
 mod cli;
 mod csv_files;
