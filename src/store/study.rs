@@ -200,6 +200,10 @@ fn write_study_file(req: &Request) -> Result<(), StoreError> {
     write_atomic(&path, json.as_bytes()).map_err(|e| StoreError::io("write", &path, e))
 }
 
+/// Runs per worker thread from which a study's points play one after the other (measured on
+/// the reference scenario at 2 jobs: see README, Performance).
+const ALONE_RUNS_PER_JOB: u64 = 8;
+
 /// Plays a study's points (or one shard's) into `req.place.out` on `pool`. Points start in
 /// order; when a point's runs leave threads idle, the next point starts on them.
 /// `progress(done, total)` counts runs over the points this call plays; `stop` ends the study
@@ -248,10 +252,15 @@ pub fn run(
     }
 
     let total = plan.runs * range.len() as u64;
-    let reused = statuses
-        .iter()
-        .filter(|s| matches!(s, Status::Finished(_)))
-        .count();
+    // --force plays every point again, finished or not.
+    let reused = if req.place.force {
+        0
+    } else {
+        statuses
+            .iter()
+            .filter(|s| matches!(s, Status::Finished(_)))
+            .count()
+    };
     let halt = AtomicBool::new(false);
     let done = Mutex::new((vec![0u64; range.len()], progress));
     let play = |k: usize| -> Result<Outcome, StoreError> {
@@ -288,9 +297,10 @@ pub fn run(
         }
         Some((k, outcome))
     };
-    // A point with at least as many runs as threads keeps them all busy: points play one
-    // after the other. With fewer, the next points start on the threads left idle.
-    let alone = plan.runs >= pool.jobs() as u64 || range.len() < 2;
+    // A point with many runs per thread keeps them all busy: points play one after the
+    // other. With few, a point's threads would wait at its end (the last run, then writing
+    // and syncing its files), so the next points start on the threads left idle.
+    let alone = plan.runs >= ALONE_RUNS_PER_JOB * pool.jobs() as u64 || range.len() < 2;
     let mut outcomes: Vec<(usize, Result<Outcome, StoreError>)> = if alone {
         (0..range.len()).map_while(play_unless_halted).collect()
     } else {
