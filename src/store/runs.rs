@@ -187,16 +187,7 @@ pub fn parse(
     partial_ok: bool,
 ) -> Result<Rows, String> {
     let header = columns.header_line();
-    if !bytes.starts_with(header.as_bytes()) {
-        let end = bytes
-            .iter()
-            .position(|&b| b == b'\n')
-            .unwrap_or(bytes.len());
-        return Err(format!(
-            "line 1: its header is not this scenario's (\"{}\")",
-            excerpt(&bytes[..end])
-        ));
-    }
+    check_header(bytes, &header, "this scenario's")?;
     let (n_in, width) = (columns.inputs.len(), columns.metrics.len());
     let mut rows = Rows {
         first,
@@ -235,6 +226,22 @@ pub fn parse(
 }
 
 /// At most 40 characters of some bytes, for a message (invalid UTF-8 shown as U+FFFD).
+/// An error unless `bytes` start with `header` (a whole header line); the error shows the
+/// first line found, and says whose header was expected.
+pub(crate) fn check_header(bytes: &[u8], header: &str, whose: &str) -> Result<(), String> {
+    if bytes.starts_with(header.as_bytes()) {
+        return Ok(());
+    }
+    let end = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .unwrap_or(bytes.len());
+    Err(format!(
+        "line 1: its header is not {whose} (\"{}\")",
+        excerpt(&bytes[..end])
+    ))
+}
+
 pub(crate) fn excerpt(bytes: &[u8]) -> String {
     String::from_utf8_lossy(&bytes[..bytes.len().min(160)])
         .chars()

@@ -7,7 +7,7 @@
 use std::io::Write;
 
 use super::csv::{self, Field, Text};
-use super::runs::{excerpt, lines, metric_fields, numbers, text};
+use super::runs::{check_header, excerpt, lines, metric_fields, numbers, text};
 use super::summary::{NotFinite, check_finite, summarize};
 
 /// The header fields of `trajectories.csv`.
@@ -96,16 +96,7 @@ pub fn parse(
     partial_ok: bool,
 ) -> Result<Kept, String> {
     let header = header_line(metrics);
-    if !bytes.starts_with(header.as_bytes()) {
-        let end = bytes
-            .iter()
-            .position(|&b| b == b'\n')
-            .unwrap_or(bytes.len());
-        return Err(format!(
-            "line 1: its header is not these metrics' (\"{}\")",
-            excerpt(&bytes[..end])
-        ));
-    }
+    check_header(bytes, &header, "these metrics'")?;
     let width = metrics.len();
     let mut kept = Kept {
         header: header.len(),
