@@ -6,7 +6,9 @@
 use std::fs;
 use std::path::Path;
 
-use crate::support::{BASELINE, netstates, netstates_into, stderr_of, stdout_of};
+use crate::support::{
+    BASELINE, assert_stderr_has, netstates, netstates_into, run_fixed, stderr_of, stdout_of,
+};
 
 fn sweep(out: &Path) {
     netstates_into(
@@ -174,27 +176,10 @@ fn bad_discoveries_exit_2_and_say_why() {
             .args(["--where", condition])
             .assert()
             .code(2);
-        assert!(
-            stderr_of(&assert).contains(expected),
-            "{condition}: {}",
-            stderr_of(&assert)
-        );
+        assert_stderr_has(&assert, expected, condition);
     }
     // An experiment with nothing uncertain has no input that varies.
-    let fixed = dir.path().join("fixed.toml");
-    fs::write(
-        &fixed,
-        "[scenario]\nname = \"fixed\"\nrounds = 2\n[[issue]]\nid = \"a\"\n[[government]]\n\
-         id = \"g\"\ncitizens = 10\n",
-    )
-    .expect("write");
-    let exp = dir.path().join("f");
-    netstates_into(
-        &["run", fixed.to_str().expect("path"), "--runs", "20", "-q"],
-        &exp,
-    )
-    .assert()
-    .success();
+    let exp = run_fixed(dir.path(), 20);
     let assert = netstates()
         .arg("discover")
         .arg(&exp)

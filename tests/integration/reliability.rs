@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command as Std, Stdio};
 
 use crate::support::{
-    BASELINE, netstates, netstates_into, signal, spawn_into, stderr_of, stdout_of, wait_for_rows,
+    BASELINE, assert_stderr_has, netstates, netstates_into, signal, spawn_into, stderr_of,
+    stdout_of, wait_for_rows,
 };
 
 /// A 400-run experiment on two threads: long enough to act on while it runs.
@@ -124,11 +125,7 @@ fn a_second_writer_is_refused_at_once_with_the_holders_pid() {
     let assert = netstates_into(&["run", BASELINE, "--runs", "5", "--seed", "9"], &out)
         .assert()
         .code(2);
-    assert!(
-        stderr_of(&assert).contains("being written"),
-        "{}",
-        stderr_of(&assert)
-    );
+    assert_stderr_has(&assert, "being written", "");
     assert!(first.wait().expect("wait").success());
     let rows = fs::read_to_string(out.join("runs.csv")).expect("runs.csv");
     assert_eq!(rows.lines().count(), 401, "every run once");
@@ -168,11 +165,7 @@ fn two_identical_sweeps_are_refused_and_merge_out_is_locked() {
         .expect("spawn");
     wait_for_rows(&out.join("points/0000/runs.csv.part"), 2);
     let assert = netstates_into(&args, &out).assert().code(2);
-    assert!(
-        stderr_of(&assert).contains("being written"),
-        "{}",
-        stderr_of(&assert)
-    );
+    assert_stderr_has(&assert, "being written", "");
     assert!(first.wait().expect("wait").success());
     let table = fs::read_to_string(out.join("sweep.csv")).expect("sweep.csv");
     assert_eq!(table.lines().count(), 5, "each point once: {table}");
@@ -193,11 +186,7 @@ fn two_identical_sweeps_are_refused_and_merge_out_is_locked() {
         .arg(&target)
         .assert()
         .code(2);
-    assert!(
-        stderr_of(&assert).contains("being written"),
-        "{}",
-        stderr_of(&assert)
-    );
+    assert_stderr_has(&assert, "being written", "");
 }
 
 /// A finished experiment in `dir/name`.
@@ -251,11 +240,7 @@ fn a_runs_csv_cut_or_changed_after_the_experiment_is_refused_naming_it() {
             ],
         ] {
             let assert = netstates().args(&cmd).assert().code(1);
-            assert!(
-                stderr_of(&assert).contains("runs.csv is damaged"),
-                "{cmd:?}: {}",
-                stderr_of(&assert)
-            );
+            assert_stderr_has(&assert, "runs.csv is damaged", &format!("{cmd:?}"));
         }
     }
 }
@@ -421,11 +406,7 @@ fn hostile_scenario_files_are_refused_in_bounded_time() {
             .timeout(std::time::Duration::from_secs(20))
             .assert()
             .code(2);
-        assert!(
-            stderr_of(&assert).contains(expected),
-            "{target}: {}",
-            stderr_of(&assert)
-        );
+        assert_stderr_has(&assert, expected, target);
     }
     // A chain of 2000 extends would overflow the stack.
     for i in 0..2000 {
@@ -437,11 +418,7 @@ fn hostile_scenario_files_are_refused_in_bounded_time() {
         .arg(dir.path().join("c0.toml"))
         .assert()
         .code(2);
-    assert!(
-        stderr_of(&assert).contains("deeper than 64"),
-        "{}",
-        stderr_of(&assert)
-    );
+    assert_stderr_has(&assert, "deeper than 64", "");
     // 100,000 issues: refused at once, not after a quadratic scan.
     let mut many = String::from(head);
     for i in 0..100_000 {
@@ -454,11 +431,7 @@ fn hostile_scenario_files_are_refused_in_bounded_time() {
         .timeout(std::time::Duration::from_secs(10))
         .assert()
         .code(2);
-    assert!(
-        stderr_of(&assert).contains("at most 64 issues"),
-        "{}",
-        stderr_of(&assert)
-    );
+    assert_stderr_has(&assert, "at most 64 issues", "");
     // A file that is not TOML (one line of a megabyte) is shown as an excerpt, not echoed.
     fs::write(
         dir.path().join("blob.toml"),
@@ -483,11 +456,7 @@ fn hostile_scenario_files_are_refused_in_bounded_time() {
         .arg(dir.path().join("big.toml"))
         .assert()
         .code(2);
-    assert!(
-        stderr_of(&assert).contains("larger than 64 MiB"),
-        "{}",
-        stderr_of(&assert)
-    );
+    assert_stderr_has(&assert, "larger than 64 MiB", "");
 }
 
 #[test]
@@ -634,11 +603,7 @@ fn numbers_on_the_command_line_get_their_range() {
             .timeout(std::time::Duration::from_secs(10))
             .assert()
             .code(2);
-        assert!(
-            stderr_of(&assert).contains(expected),
-            "{args:?}: {}",
-            stderr_of(&assert)
-        );
+        assert_stderr_has(&assert, expected, &format!("{args:?}"));
     }
 }
 

@@ -43,6 +43,43 @@ pub(crate) fn stderr_of(assert: &Assert) -> String {
     String::from_utf8_lossy(&assert.get_output().stderr).to_string()
 }
 
+/// Asserts that a finished command's stderr contains `needle`; on failure the message shows
+/// `context` (what was run, if the caller loops) and the whole stderr.
+#[track_caller]
+pub(crate) fn assert_stderr_has(assert: &Assert, needle: &str, context: &str) {
+    let stderr = stderr_of(assert);
+    assert!(
+        stderr.contains(needle),
+        "{context}: stderr lacks {needle:?}: {stderr}"
+    );
+}
+
+/// Writes `fixed.toml` into `dir` (one issue, one government of 10 citizens, 2 rounds,
+/// nothing uncertain), runs it `runs` times into `dir/f` and returns that directory.
+pub(crate) fn run_fixed(dir: &Path, runs: u32) -> std::path::PathBuf {
+    let fixed = dir.join("fixed.toml");
+    fs::write(
+        &fixed,
+        "[scenario]\nname = \"fixed\"\nrounds = 2\n[[issue]]\nid = \"a\"\n[[government]]\n\
+         id = \"g\"\ncitizens = 10\n",
+    )
+    .expect("write");
+    let out = dir.join("f");
+    netstates_into(
+        &[
+            "run",
+            fixed.to_str().expect("path"),
+            "--runs",
+            &runs.to_string(),
+            "-q",
+        ],
+        &out,
+    )
+    .assert()
+    .success();
+    out
+}
+
 /// Starts `netstates ARGS --out OUT`, sends it SIGINT (Ctrl-C) once the file `watch` holds
 /// more than `lines` lines, and returns how it ended.
 pub(crate) fn interrupt(args: &[&str], out: &Path, watch: &Path, lines: usize) -> Output {

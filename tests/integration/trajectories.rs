@@ -5,7 +5,9 @@
 use std::fs;
 use std::path::Path;
 
-use crate::support::{BASELINE, interrupt, netstates, netstates_into, stderr_of};
+use crate::support::{
+    BASELINE, assert_stderr_has, interrupt, netstates, netstates_into, run_fixed, stderr_of,
+};
 
 /// 30 runs of the baseline, 12 rounds, trajectories every 5 rounds: rounds 0, 5, 10, 12.
 const ARGS: [&str; 12] = [
@@ -267,20 +269,7 @@ fn runs_csv_holds_what_each_run_drew() {
         "each run draws its own"
     );
     // A scenario with nothing uncertain keeps the header of metrics alone.
-    let fixed = dir.path().join("fixed.toml");
-    fs::write(
-        &fixed,
-        "[scenario]\nname = \"fixed\"\nrounds = 2\n[[issue]]\nid = \"a\"\n[[government]]\n\
-         id = \"g\"\ncitizens = 10\n",
-    )
-    .expect("write");
-    let out = dir.path().join("f");
-    netstates_into(
-        &["run", fixed.to_str().expect("path"), "--runs", "2", "-q"],
-        &out,
-    )
-    .assert()
-    .success();
+    let out = run_fixed(dir.path(), 2);
     assert!(read(&out.join("runs.csv")).starts_with("run,seed,policy_a,public_gap,"));
 }
 
@@ -355,11 +344,7 @@ fn bad_trajectory_requests_exit_2_and_say_what_to_do() {
         let assert = netstates_into(&args, &dir.path().join("x"))
             .assert()
             .code(2);
-        assert!(
-            stderr_of(&assert).contains(expected),
-            "{}",
-            stderr_of(&assert)
-        );
+        assert_stderr_has(&assert, expected, "");
     }
     // --every without --trajectories is a usage error.
     netstates()
@@ -379,11 +364,7 @@ fn bad_trajectory_requests_exit_2_and_say_what_to_do() {
         .arg(dir.path().join("m"))
         .assert()
         .code(2);
-    assert!(
-        stderr_of(&assert).contains("--trajectories"),
-        "{}",
-        stderr_of(&assert)
-    );
+    assert_stderr_has(&assert, "--trajectories", "");
     // The same experiment asked for with trajectories: refused, with the way out.
     let assert = netstates_into(&ARGS, &shard).assert().code(2);
     let stderr = stderr_of(&assert);
@@ -411,11 +392,7 @@ fn bad_trajectory_requests_exit_2_and_say_what_to_do() {
         .args(["--every", "2", "--resume"])
         .assert()
         .code(2);
-    assert!(
-        stderr_of(&assert).contains("recorded every 1 rounds"),
-        "{}",
-        stderr_of(&assert)
-    );
+    assert_stderr_has(&assert, "recorded every 1 rounds", "");
     // An experiment whose trajectories would not fit in memory is refused before it starts.
     let out = dir.path().join("huge");
     let assert = netstates_into(
@@ -431,11 +408,7 @@ fn bad_trajectory_requests_exit_2_and_say_what_to_do() {
     )
     .assert()
     .code(2);
-    assert!(
-        stderr_of(&assert).contains("GB of memory"),
-        "{}",
-        stderr_of(&assert)
-    );
+    assert_stderr_has(&assert, "GB of memory", "");
     assert!(!out.exists());
 }
 
