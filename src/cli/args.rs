@@ -95,13 +95,45 @@ pub enum Command {
     ///
     /// Example: netstates discover results/ambassadors-equal-sweep --where 'capture > 0.6'
     Discover(DiscoverArgs),
-    /// List the bundled scenario library, one line each.
+    /// List the bundled scenario library, one line each (it is built into netstates, so any
+    /// command takes a bundled scenario by name: netstates run baseline).
     ///
     /// Example: netstates scenarios
     Scenarios {
-        /// The folder holding the library.
-        #[arg(long, default_value = "scenarios")]
-        dir: PathBuf,
+        /// List the scenario files of this folder instead.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// Write a commented starter scenario, or a copy of a bundled one, to start your own.
+    ///
+    /// With --from, the bundled scenario and every file it extends are written beside FILE
+    /// (a parent already there is left as it is).
+    ///
+    /// Example: netstates init my-scenario.toml --from ambassadors-equal
+    Init {
+        /// The scenario file to write.
+        file: PathBuf,
+        /// Start from this bundled scenario (see netstates scenarios).
+        #[arg(long, value_name = "NAME")]
+        from: Option<String>,
+        /// Overwrite FILE if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print a shell completion script.
+    ///
+    /// Example (bash): netstates completions bash > ~/.local/share/bash-completion/completions/netstates
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write a page per command to a folder.
+    ///
+    /// Example: netstates man > netstates.1 && man ./netstates.1
+    Man {
+        /// Write netstates.1, netstates-run.1, ... (one page per command) to this folder.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
 }
 

@@ -30,6 +30,12 @@ pub fn execute(cli: Cli, argv: &[String]) -> Result<(), Error> {
             trajectories,
         } => c::merge::merge(&dirs, &out, trajectories, argv),
         Command::Discover(args) => c::discover::discover(&args),
-        Command::Scenarios { dir } => c::scenarios::list(&dir),
+        Command::Scenarios { dir } => match dir {
+            Some(dir) => c::scenarios::list_dir(&dir),
+            None => c::scenarios::list_bundled(),
+        },
+        Command::Init { file, from, force } => c::init::init(&file, from.as_deref(), force),
+        Command::Completions { shell } => c::shell::completions(shell),
+        Command::Man { dir } => c::shell::man(dir.as_deref()),
     }
 }

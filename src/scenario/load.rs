@@ -7,13 +7,27 @@ use std::path::{Path, PathBuf};
 use super::paths::{self, Override};
 use super::raw::{FileId, Loc, RawFile, parse_file};
 use super::resolve::{resolve, shares_rule, stakes_rule};
-use super::{Problem, Scenario, ScenarioError, SourceFile, Sources};
+use super::{Problem, Scenario, ScenarioError, SourceFile, Sources, bundled};
 
-/// Reads, merges and validates a scenario file and the files it extends.
+/// Reads, merges and validates a scenario file and the files it extends. A bare name that is
+/// no file, such as `baseline` or `baseline.toml`, is the bundled scenario of that name.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    let bundled = match bundled_name(path) {
+        Some(b) if !path.exists() => b.path(),
+        _ => path.to_path_buf(),
+    };
     let mut sources = Sources::default();
-    let raw = read_chain(path, &mut sources, &mut Vec::new(), None);
+    let raw = read_chain(&bundled, &mut sources, &mut Vec::new(), None);
     finish(raw, sources)
+}
+
+/// The bundled scenario a path names when it is a bare name (no folder).
+fn bundled_name(path: &Path) -> Option<&'static bundled::Bundled> {
+    let name = path.to_str()?;
+    if name.contains(['/', '\\']) {
+        return None;
+    }
+    bundled::find(name)
 }
 
 /// Validates a scenario given as text; `name` is how errors name it, and `extends` paths are
@@ -68,9 +82,27 @@ pub const MAX_EXTENDS: usize = 64;
 
 /// Reads a scenario file: a regular file (not a FIFO, a device or a directory, which could
 /// hang or never end), at most [`MAX_FILE_BYTES`], in UTF-8.
-fn read_bounded(path: &Path) -> Result<String, String> {
+/// A missing file named on the command line (`top`) gets the bundled names it may have meant.
+fn read_bounded(path: &Path, top: bool) -> Result<String, String> {
     let shown = path.display();
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    let meta = std::fs::metadata(path).map_err(|e| {
+        let hint = match path.to_str() {
+            Some(name) if top && e.kind() == std::io::ErrorKind::NotFound => {
+                let stem = name.strip_suffix(".toml").unwrap_or(name);
+                let near = bundled::closest(stem);
+                if near.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; did you mean the bundled scenario {}? (`netstates scenarios` lists them)",
+                        near.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(" or ")
+                    )
+                }
+            }
+            _ => String::new(),
+        };
+        format!("cannot read {shown}: {e}{hint}")
+    })?;
     if !meta.is_file() {
         return Err(format!(
             "cannot read {shown}: it is not a regular file (a directory, FIFO or device cannot \
@@ -116,7 +148,10 @@ fn read_chain(
             "extends goes deeper than {MAX_EXTENDS} files; a chain that long is a mistake"
         )));
     }
-    let text = read_bounded(path).map_err(problem)?;
+    let text = match bundled::text_at(path) {
+        Some(text) => text.to_string(),
+        None => read_bounded(path, from.is_none()).map_err(problem)?,
+    };
     let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     if let Some(first) = chain.iter().position(|p| *p == canonical) {
         let names: Vec<String> = chain[first..]

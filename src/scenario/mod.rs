@@ -3,12 +3,14 @@
 //! indices, defaults are filled, ranges and references are checked, and the memory the
 //! citizens need is bounded. Nothing here draws random numbers or runs the model.
 
+pub mod bundled;
 mod error;
 pub mod keys;
 mod load;
 pub mod paths;
 pub mod raw;
 mod resolve;
+pub mod suggest;
 mod validate;
 
 use serde::{Deserialize, Serialize};

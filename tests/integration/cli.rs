@@ -156,6 +156,9 @@ fn help_has_an_example_for_every_command() {
         "replay",
         "merge",
         "scenarios",
+        "init",
+        "completions",
+        "man",
     ] {
         let out = stdout_of(&netstates().args([cmd, "--help"]).assert().success());
         assert!(out.contains("Example: netstates"), "{cmd}: {out}");

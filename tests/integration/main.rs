@@ -7,6 +7,7 @@ mod csv_files;
 mod determinism;
 mod discover;
 mod features;
+mod first_steps;
 mod fuzz;
 mod model_limits;
 mod model_v2;

@@ -2,10 +2,12 @@
 pub mod check;
 pub mod compare;
 pub mod discover;
+pub mod init;
 pub mod merge;
 pub mod replay;
 pub mod run;
 pub mod scenarios;
 pub mod sensitivity;
+pub mod shell;
 mod study;
 pub mod sweep;

@@ -1,0 +1,208 @@
+//! What a new user meets first: the bundled scenarios from any directory, `init`, shell
+//! completions and the manual page.
+
+use std::fs;
+use std::process::Command as Std;
+
+use crate::support::{assert_stderr_has, netstates, stdout_of};
+
+const LIBRARY: [&str; 8] = [
+    "baseline",
+    "ambassadors-observer",
+    "ambassadors-equal",
+    "antitrust-push",
+    "city-diplomacy",
+    "oversight-coregulation",
+    "tech-literacy",
+    "watchdog-ngos",
+];
+
+#[test]
+fn scenarios_lists_the_bundled_library_from_any_directory() {
+    let away = tempfile::tempdir().expect("tempdir");
+    let listed = netstates()
+        .current_dir(away.path())
+        .arg("scenarios")
+        .assert()
+        .success();
+    let out = stdout_of(&listed);
+    for name in LIBRARY {
+        assert!(
+            out.lines().any(|l| l.starts_with(&format!("{name} "))),
+            "{name} is not listed: {out}"
+        );
+    }
+}
+
+#[test]
+fn a_bundled_scenario_runs_by_name_and_a_file_of_that_name_wins() {
+    let away = tempfile::tempdir().expect("tempdir");
+    let by_name = away.path().join("by-name");
+    let by_path = away.path().join("by-path");
+    netstates()
+        .current_dir(away.path())
+        .args(["run", "ambassadors-equal", "--runs", "3", "-q", "--out"])
+        .arg(&by_name)
+        .assert()
+        .success();
+    netstates()
+        .args([
+            "run",
+            "scenarios/ambassadors-equal.toml",
+            "--runs",
+            "3",
+            "-q",
+            "--out",
+        ])
+        .arg(&by_path)
+        .assert()
+        .success();
+    let runs = |dir: &std::path::Path| fs::read(dir.join("runs.csv")).expect("runs.csv");
+    assert_eq!(
+        runs(&by_name),
+        runs(&by_path),
+        "the bundled copy is the file"
+    );
+
+    // A file in the working directory is taken before the bundled scenario of its name.
+    let own = fs::read_to_string("scenarios/baseline.toml")
+        .expect("baseline")
+        .replacen("name = \"baseline\"", "name = \"my-own\"", 1);
+    fs::write(away.path().join("baseline.toml"), own).expect("write");
+    let checked = netstates()
+        .current_dir(away.path())
+        .args(["check", "baseline.toml"])
+        .assert()
+        .success();
+    assert!(stdout_of(&checked).contains("scenario \"my-own\""));
+}
+
+#[test]
+fn a_misspelt_scenario_name_gets_the_bundled_name_it_meant() {
+    let away = tempfile::tempdir().expect("tempdir");
+    let failed = netstates()
+        .current_dir(away.path())
+        .args(["check", "ambasadors-equal"])
+        .assert()
+        .code(2);
+    assert_stderr_has(
+        &failed,
+        "did you mean the bundled scenario \"ambassadors-equal\"?",
+        "check ambasadors-equal",
+    );
+}
+
+#[test]
+fn init_writes_a_starter_or_a_bundled_scenario_with_its_parents() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let at = |name: &str| dir.path().join(name);
+    netstates()
+        .arg("init")
+        .arg(at("mine.toml"))
+        .assert()
+        .success();
+    let checked = netstates()
+        .arg("check")
+        .arg(at("mine.toml"))
+        .assert()
+        .success();
+    assert!(
+        stdout_of(&checked).contains("scenario \"mine\""),
+        "the starter is named after its file"
+    );
+    assert!(
+        fs::read_to_string(at("mine.toml"))
+            .expect("read")
+            .lines()
+            .filter(|l| l.contains('#'))
+            .count()
+            > 30,
+        "the starter explains itself"
+    );
+
+    netstates()
+        .arg("init")
+        .arg(at("equal.toml"))
+        .args(["--from", "ambassadors-equal"])
+        .assert()
+        .success();
+    assert_eq!(
+        fs::read_to_string(at("baseline.toml")).expect("the parent is written beside it"),
+        fs::read_to_string("scenarios/baseline.toml").expect("baseline")
+    );
+    netstates()
+        .arg("check")
+        .arg(at("equal.toml"))
+        .assert()
+        .success();
+
+    let refused = netstates()
+        .arg("init")
+        .arg(at("mine.toml"))
+        .assert()
+        .code(2);
+    assert_stderr_has(&refused, "pass --force", "init over an existing file");
+    let unknown = netstates()
+        .arg("init")
+        .arg(at("x.toml"))
+        .args(["--from", "city-diplomacyy"])
+        .assert()
+        .code(2);
+    assert_stderr_has(&unknown, "did you mean \"city-diplomacy\"?", "init --from");
+    assert!(!at("x.toml").exists());
+}
+
+#[test]
+fn the_bash_completion_script_loads_and_completes_commands_and_flags() {
+    let script = netstates().args(["completions", "bash"]).assert().success();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("netstates.bash");
+    fs::write(&path, &script.get_output().stdout).expect("write");
+    // Load the script as bash-completion would, then ask it what follows "netstates ru" and
+    // "netstates run --tra".
+    let probe = format!(
+        "set -e; source '{}'; complete -p netstates; \
+         COMP_WORDS=(netstates ru); COMP_CWORD=1; _netstates netstates ru netstates; \
+         echo \"commands: ${{COMPREPLY[*]}}\"; \
+         COMP_WORDS=(netstates run --tra); COMP_CWORD=2; _netstates netstates --tra run; \
+         echo \"flags: ${{COMPREPLY[*]}}\"",
+        path.display()
+    );
+    let out = Std::new("bash")
+        .args(["--norc", "--noprofile", "-c", &probe])
+        .output()
+        .expect("bash runs");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "bash: {said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("complete -F _netstates") || said.contains("-F _netstates"));
+    assert!(said.contains("commands: run"), "{said}");
+    assert!(said.contains("flags: --trajectories"), "{said}");
+}
+
+#[test]
+fn completions_for_every_shell_and_the_manual_page() {
+    for (shell, marker) in [
+        ("zsh", "#compdef netstates"),
+        ("fish", "complete -c netstates"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let out = netstates().args(["completions", shell]).assert().success();
+        assert!(stdout_of(&out).contains(marker), "{shell}");
+    }
+    let page = netstates().arg("man").assert().success();
+    let page = stdout_of(&page);
+    assert!(page.contains(".TH netstates 1"), "{page}");
+    assert!(page.contains("compare"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    netstates()
+        .args(["man", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let run = fs::read_to_string(dir.path().join("netstates-run.1")).expect("a page per command");
+    assert!(run.contains("trajectories"));
+}
