@@ -122,7 +122,7 @@ pub enum Command {
     },
     /// Print a shell completion script.
     ///
-    /// Example (bash): netstates completions bash > ~/.local/share/bash-completion/completions/netstates
+    /// Example: netstates completions bash > ~/.local/share/bash-completion/completions/netstates
     Completions {
         /// The shell.
         shell: clap_complete::Shell,

@@ -67,9 +67,9 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Scenario, ScenarioError> {
     }
 }
 
-fn finish(raw: Result<RawFile, Problem>, sources: Sources) -> Result<Scenario, ScenarioError> {
+fn finish(raw: Result<RawFile, Vec<Problem>>, sources: Sources) -> Result<Scenario, ScenarioError> {
     let top = Loc::default();
-    let raw = raw.map_err(|p| ScenarioError::new(sources.clone(), vec![p]))?;
+    let raw = raw.map_err(|p| ScenarioError::new(sources.clone(), p))?;
     resolve(raw, top).map_err(|problems| ScenarioError::new(sources, problems))
 }
 
@@ -95,7 +95,7 @@ fn read_bounded(path: &Path, top: bool) -> Result<String, String> {
                 } else {
                     format!(
                         "; did you mean the bundled scenario {}? (`netstates scenarios` lists them)",
-                        near.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(" or ")
+                        near.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" or ")
                     )
                 }
             }
@@ -138,19 +138,19 @@ fn read_chain(
     sources: &mut Sources,
     chain: &mut Vec<PathBuf>,
     from: Option<Loc>,
-) -> Result<RawFile, Problem> {
+) -> Result<RawFile, Vec<Problem>> {
     let problem = |message: String| match from {
         Some(at) => Problem::at(at, message),
         None => Problem::nowhere(message),
     };
     if chain.len() >= MAX_EXTENDS {
-        return Err(problem(format!(
+        return Err(vec![problem(format!(
             "extends goes deeper than {MAX_EXTENDS} files; a chain that long is a mistake"
-        )));
+        ))]);
     }
     let text = match bundled::text_at(path) {
         Some(text) => text.to_string(),
-        None => read_bounded(path, from.is_none()).map_err(problem)?,
+        None => read_bounded(path, from.is_none()).map_err(|m| vec![problem(m)])?,
     };
     let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     if let Some(first) = chain.iter().position(|p| *p == canonical) {
@@ -164,10 +164,10 @@ fn read_chain(
                 )
             })
             .collect();
-        return Err(problem(format!(
+        return Err(vec![problem(format!(
             "extends makes a cycle: {}",
             names.join(" -> ")
-        )));
+        ))]);
     }
     chain.push(canonical);
     let raw = parse_chain(path, text, sources, chain);
@@ -180,7 +180,7 @@ fn parse_chain(
     text: String,
     sources: &mut Sources,
     chain: &mut Vec<PathBuf>,
-) -> Result<RawFile, Problem> {
+) -> Result<RawFile, Vec<Problem>> {
     let file = sources.files.len() as FileId;
     let parsed = match too_many_entries(&text, file) {
         Some(problem) => {
@@ -188,27 +188,16 @@ fn parse_chain(
                 path: path.to_path_buf(),
                 text,
             });
-            return Err(problem);
+            return Err(vec![problem]);
         }
         None => parse_file(&text, file),
     };
+    let parsed = parsed.map_err(|e| parse_problems(&text, file, &e));
     sources.files.push(SourceFile {
         path: path.to_path_buf(),
         text,
     });
-    let raw = parsed.map_err(|e| {
-        let span = e.span().unwrap_or(0..0);
-        let text = &sources.files[file as usize].text;
-        let snippet = text.get(span.clone()).unwrap_or("");
-        Problem::at(
-            Loc {
-                file,
-                start: span.start as u32,
-                end: span.end as u32,
-            },
-            plain_words(e.message().trim(), snippet),
-        )
-    })?;
+    let raw = parsed?;
     let Some(extends) = raw.scenario.as_ref().and_then(|s| s.value.extends.clone()) else {
         return Ok(raw);
     };
@@ -219,6 +208,112 @@ fn parse_chain(
     let mut parent = read_chain(&parent_path, sources, chain, Some(extends.at))?;
     parent.merge(raw);
     Ok(parent)
+}
+
+/// The problems of a file the parser refused: its first error, then as many more as can be
+/// found safely. The parser stops at the first error, so the line of each error is blanked
+/// (spaces keep every later byte where it was, so positions stay true) and the file parsed
+/// again, while the error lies on a whole `key = value` line of its own: an unknown key or a
+/// value of the wrong type. Once the rest parses, the checks that follow parsing run on it
+/// too. Blanking a line could make a key missing that was only mistyped, so a "missing"
+/// error after a blanked line is not reported.
+fn parse_problems(text: &str, file: FileId, first: &toml::de::Error) -> Vec<Problem> {
+    const MOST: usize = 20;
+    let problem = |e: &toml::de::Error, text: &str| {
+        let span = e.span().unwrap_or(0..0);
+        let snippet = text.get(span.clone()).unwrap_or("");
+        Problem::at(
+            Loc {
+                file,
+                start: span.start as u32,
+                end: span.end as u32,
+            },
+            plain_words(e.message().trim(), snippet),
+        )
+    };
+    let mut problems = vec![problem(first, text)];
+    let mut blanked = text.to_string();
+    let mut error = first.clone();
+    while problems.len() < MOST {
+        let Some(line) = error.span().and_then(|s| own_line(&blanked, s.start)) else {
+            break;
+        };
+        blanked.replace_range(line.clone(), &" ".repeat(line.len()));
+        match parse_file(&blanked, file) {
+            Ok(raw) => {
+                problems.extend(checks_past(raw));
+                break;
+            }
+            Err(e) if e.message().starts_with("missing field") => break,
+            Err(e) => {
+                problems.push(problem(&e, &blanked));
+                error = e;
+            }
+        }
+    }
+    problems
+}
+
+/// What the checks after parsing find in a file whose refused lines were blanked: for a
+/// standalone file (one that extends another is only whole with its parent), every problem
+/// except "has no X, which is required", which a blanked line may have caused.
+fn checks_past(raw: RawFile) -> Vec<Problem> {
+    if raw
+        .scenario
+        .as_ref()
+        .is_some_and(|s| s.value.extends.is_some())
+    {
+        return Vec::new();
+    }
+    match resolve(raw, Loc::default()) {
+        Ok(_) => Vec::new(),
+        Err(found) => found
+            .into_iter()
+            .filter(|p| !p.message.contains("which is required"))
+            .collect(),
+    }
+}
+
+/// The byte range (without its newline) of the line holding `at`, when that line is one
+/// whole `key = value` item: a bare key, `=`, and a value whose strings end and whose
+/// brackets and braces close on the line.
+fn own_line(text: &str, at: usize) -> Option<std::ops::Range<usize>> {
+    let start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let (key, value) = text[start..end].split_once('=')?;
+    let key = key.trim();
+    if key.is_empty()
+        || !key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        return None;
+    }
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in value.chars() {
+        match quote {
+            Some(q) => {
+                if q == '"' && c == '\\' && !escaped {
+                    escaped = true;
+                    continue;
+                }
+                if c == q && !escaped {
+                    quote = None;
+                }
+                escaped = false;
+            }
+            None => match c {
+                '"' | '\'' => quote = Some(c),
+                '[' | '{' => depth += 1,
+                ']' | '}' => depth -= 1,
+                '#' => break,
+                _ => {}
+            },
+        }
+    }
+    (depth == 0 && quote.is_none()).then_some(start..end)
 }
 
 /// Counts the `[[issue]]`, `[[government]]`, `[[firm]]` and `[[ngo]]` headers of a file before
@@ -293,7 +388,7 @@ fn plain_words(message: &str, snippet: &str) -> String {
         }
         return message.replace("expected a sequence", "expected a list");
     }
-    message.to_string()
+    super::suggest::unknown_field(message)
 }
 
 /// An override that cannot be applied to a scenario.

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::keys::{FirmKey, GovernmentKey, Level, ModelKey, NgoKey, Range};
 use super::raw::Param;
-use super::{Members, Scenario};
+use super::{Members, Scenario, suggest};
 
 /// The kinds of agent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,22 +122,32 @@ fn select<'a>(
     kind: AgentKind,
 ) -> Result<Members, String> {
     let mut ranges = Vec::new();
+    let mut entries: Vec<&str> = Vec::new();
     for (i, (agent_id, entry)) in agents.enumerate() {
         if id == "*" || id == agent_id || id == entry {
             ranges.push((i as u32, i as u32 + 1));
         }
+        if entries.last() != Some(&entry) {
+            entries.push(entry);
+        }
     }
     if ranges.is_empty() {
-        return Err(format!("no {} has the id \"{id}\"", kind.name()));
+        return Err(format!(
+            "no {} has the id \"{id}\"{}",
+            kind.name(),
+            suggest::unknown_id(id, entries.iter().copied())
+        ));
     }
     Ok(Members::from_ranges(ranges))
 }
 
 fn issue_index(s: &Scenario, id: &str) -> Result<usize, String> {
-    s.issues
-        .iter()
-        .position(|i| i.id == id)
-        .ok_or_else(|| format!("no issue has the id \"{id}\""))
+    s.issues.iter().position(|i| i.id == id).ok_or_else(|| {
+        format!(
+            "no issue has the id \"{id}\"{}",
+            suggest::unknown_id(id, s.issues.iter().map(|i| i.id.as_str()))
+        )
+    })
 }
 
 /// Resolves a path against a scenario's agents and issues.
@@ -199,8 +209,9 @@ pub fn resolve(path: &str, s: &Scenario) -> Result<Target, String> {
     }
     let unknown = |keys: Vec<&str>| {
         format!(
-            "{} has no settable key \"{key}\"; expected one of {}",
+            "{} has no settable key \"{key}\"{}; expected one of {}",
             kind.name(),
+            suggest::did_you_mean(key, keys.iter().copied()),
             keys.join(", ")
         )
     };

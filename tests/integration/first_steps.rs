@@ -87,7 +87,7 @@ fn a_misspelt_scenario_name_gets_the_bundled_name_it_meant() {
         .code(2);
     assert_stderr_has(
         &failed,
-        "did you mean the bundled scenario \"ambassadors-equal\"?",
+        "did you mean the bundled scenario `ambassadors-equal`?",
         "check ambasadors-equal",
     );
 }
@@ -148,7 +148,7 @@ fn init_writes_a_starter_or_a_bundled_scenario_with_its_parents() {
         .args(["--from", "city-diplomacyy"])
         .assert()
         .code(2);
-    assert_stderr_has(&unknown, "did you mean \"city-diplomacy\"?", "init --from");
+    assert_stderr_has(&unknown, "did you mean `city-diplomacy`?", "init --from");
     assert!(!at("x.toml").exists());
 }
 
@@ -205,4 +205,29 @@ fn completions_for_every_shell_and_the_manual_page() {
         .success();
     let run = fs::read_to_string(dir.path().join("netstates-run.1")).expect("a page per command");
     assert!(run.contains("trajectories"));
+}
+
+#[test]
+fn every_unknown_key_and_type_error_of_a_file_is_reported_in_one_pass() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("typos.toml");
+    fs::write(
+        &path,
+        "[scenario]\nname = \"typos\"\nrounds = 10\n\n[[issue]]\nid = \"privacy\"\n\n\
+         [[government]]\nid = \"ireland\"\ncitizens = 100\nsusceptibilty = 2.0\n\
+         capacity = \"high\"\nmarket = 3\nopinion = { privacy = [0.2, 0.8] }\n\n\
+         [model.opinion]\nconfidense = 0.3\n",
+    )
+    .expect("write");
+    let failed = netstates().arg("check").arg(&path).assert().code(2);
+    for (line, says) in [
+        (11, "did you mean `susceptibility`?"),
+        (12, "invalid type: string \"high\""),
+        (13, "did you mean `market_size`?"),
+        (17, "did you mean `confidence`?"),
+    ] {
+        assert_stderr_has(&failed, &format!("typos.toml:{line}:"), "check typos.toml");
+        assert_stderr_has(&failed, says, "check typos.toml");
+    }
+    assert_stderr_has(&failed, "4 problems in the scenario", "check typos.toml");
 }

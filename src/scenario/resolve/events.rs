@@ -61,8 +61,12 @@ pub(super) fn resolve(r: &mut Resolver, raw: &[Sp<RawEvent>], scenario: &Scenari
                 r.err(
                     s.value.issue.at,
                     format!(
-                        "scandal names issue \"{}\", but no issue has that id",
-                        s.value.issue.value
+                        "scandal names issue \"{}\", but no issue has that id{}",
+                        s.value.issue.value,
+                        crate::scenario::suggest::unknown_id(
+                            &s.value.issue.value,
+                            scenario.issues.iter().map(|i| i.id.as_str())
+                        )
                     ),
                 );
             }

@@ -148,8 +148,12 @@ fn opinion(r: &mut Resolver, map: &Option<OpinionMap>, issues: &[Issue]) -> Vec<
                 r.err(
                     issue.at,
                     format!(
-                        "opinion names issue \"{}\", but no issue has that id",
-                        issue.value
+                        "opinion names issue \"{}\", but no issue has that id{}",
+                        issue.value,
+                        crate::scenario::suggest::unknown_id(
+                            &issue.value,
+                            issues.iter().map(|i| i.id.as_str())
+                        )
                     ),
                 );
                 continue;

@@ -214,8 +214,12 @@ impl Resolver {
                     None => self.err(
                         issue.at,
                         format!(
-                            "{key} names issue \"{}\", but no issue has that id",
-                            issue.value
+                            "{key} names issue \"{}\", but no issue has that id{}",
+                            issue.value,
+                            crate::scenario::suggest::unknown_id(
+                                &issue.value,
+                                issues.iter().map(|i| i.id.as_str())
+                            )
                         ),
                     ),
                 }

@@ -5,7 +5,7 @@ use super::rules::stakes_rule;
 use crate::scenario::keys::{ModelKey, model_table_keys};
 use crate::scenario::paths::{self, Target, Value};
 use crate::scenario::raw::RawModel;
-use crate::scenario::{Level, Model, ModelValues, Param, Phase, Scenario};
+use crate::scenario::{Level, Model, ModelValues, Param, Phase, Scenario, suggest};
 
 impl Default for Param {
     fn default() -> Self {
@@ -40,8 +40,9 @@ pub(super) fn resolve_model(r: &mut Resolver, raw: Option<&RawModel>) -> Model {
                 None => r.err(
                     name.at,
                     format!(
-                        "unknown phase \"{}\"; expected one of {}",
+                        "unknown phase \"{}\"{}; expected one of {}",
                         name.value,
+                        suggest::did_you_mean(&name.value, Phase::ALL.map(|p| p.name())),
                         Phase::ALL.map(|p| p.name()).join(", ")
                     ),
                 ),
@@ -63,8 +64,9 @@ pub(super) fn resolve_model(r: &mut Resolver, raw: Option<&RawModel>) -> Model {
                 r.err(
                     key.at,
                     format!(
-                        "unknown key \"{}\" in [model.{table}]; expected one of {}",
+                        "unknown key \"{}\" in [model.{table}]{}; expected one of {}",
                         key.value,
+                        suggest::did_you_mean(&key.value, model_table_keys(table).iter().copied()),
                         model_table_keys(table).join(", ")
                     ),
                 );

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use super::{MAX_AGENTS, Resolver};
 use crate::scenario::raw::{Entry, IdList, Sp, Whole};
+use crate::scenario::suggest;
 use crate::scenario::{Issue, Members};
 
 /// Whether an id matches `[a-z0-9][a-z0-9_-]*`.
@@ -74,6 +75,16 @@ impl Roster {
         self.agents.len()
     }
 
+    /// The entry ids, in file order (an entry with `count` stands for its agents).
+    fn entry_ids(&self) -> impl Iterator<Item = &str> + Clone {
+        let mut last: Option<&str> = None;
+        self.agents.iter().filter_map(move |(_, entry)| {
+            let new = last != Some(entry.as_str());
+            last = Some(entry.as_str());
+            new.then_some(entry.as_str())
+        })
+    }
+
     /// Resolves a list of ids (expanded or entry ids) into members.
     pub(super) fn members(&self, r: &mut Resolver, list: &IdList, what: &str) -> Members {
         let mut ranges = Vec::new();
@@ -86,8 +97,10 @@ impl Roster {
                 r.err(
                     id.at,
                     format!(
-                        "{what} names \"{}\", but no {} has that id",
-                        id.value, self.kind
+                        "{what} names \"{}\", but no {} has that id{}",
+                        id.value,
+                        self.kind,
+                        suggest::unknown_id(&id.value, self.entry_ids())
                     ),
                 );
             }
