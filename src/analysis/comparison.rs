@@ -98,6 +98,22 @@ use super::bands::Bands;
 use super::stats::two_sample as st;
 use crate::run::streams::{self, Reserved};
 
+impl Comparison {
+    /// Keeps only the metrics `names`, in that order, in every pair (for display: the tests
+    /// and their Holm adjustment were made over every metric). Unknown names are ignored.
+    pub fn show_only(&mut self, names: &[String]) {
+        for pair in &mut self.pairs {
+            let mut kept = Vec::with_capacity(names.len());
+            for name in names {
+                if let Some(m) = pair.metrics.iter().find(|m| &m.metric == name) {
+                    kept.push(m.clone());
+                }
+            }
+            pair.metrics = kept;
+        }
+    }
+}
+
 /// Vargha & Delaney's (2000) thresholds on |A12 - 0.5|: negligible, small, medium, large.
 pub fn effect_size(a12: f64) -> &'static str {
     match (a12 - 0.5).abs() {

@@ -45,7 +45,9 @@ pub enum Command {
     /// mean, sd, p5, p50, p95) and report.html (each metric against each parameter).
     ///
     /// Example: netstates sweep scenarios/baseline.toml --set model.ambassador.stakes.observer=0..0.4:5 --set government.*.ambassador=none,observer --runs 200
-    #[command(mut_args(study_help))]
+    #[command(mut_args(study_help), mut_arg("out", |a| a.help(
+        "Output directory (default: results/<scenario name>-sweep/)"
+    )))]
     Sweep(SweepArgs),
     /// Global sensitivity of every metric to parameters: Sobol indices or Morris effects.
     ///
@@ -56,7 +58,10 @@ pub enum Command {
     /// sensitivity.csv, points.csv and report.html.
     ///
     /// Example: netstates sensitivity scenarios/baseline.toml --param model.ambassador.stakes.observer=0..0.4 --param government.*.capacity=0.3..0.9 --samples 32 --runs 50
-    #[command(mut_args(study_help))]
+    #[command(mut_args(study_help), mut_arg("out", |a| a.help(
+        "Output directory (default: results/<scenario name>-sobol/ with --method sobol, \
+         results/<scenario name>-morris/ with --method morris)"
+    )))]
     Sensitivity(SensitivityArgs),
     /// Re-run one run of a finished experiment, check its metrics against runs.csv bit for
     /// bit, and optionally write its per-round trace.
@@ -247,10 +252,7 @@ fn study_help(arg: clap::Arg) -> clap::Arg {
     let help = match arg.get_id().as_str() {
         "runs" => "Runs of every point (default: the scenario's `[experiment]` runs, else 1000)",
         "seed" => "The seed of every point, and of the design's sampling (default: the scenario's)",
-        "out" => {
-            "Output directory (default: `results/<scenario name>-sweep/`, or `-sobol/` or \
-             `-morris/`)"
-        }
+        "out" => return arg,
         "shard" => {
             "Play only shard K of N of the points (0-based): points [K*P/N, (K+1)*P/N), into the \
              shared output directory; the same command without --shard then collects them. \
@@ -307,6 +309,21 @@ pub struct CompareArgs {
     /// Bootstrap resamples for the intervals of differences.
     #[arg(long, default_value_t = 2000)]
     pub resamples: usize,
+    /// A name for each input, in order (repeat once per input; default: each scenario's
+    /// name, numbered when two are the same).
+    #[arg(long = "label", value_name = "NAME")]
+    pub labels: Vec<String>,
+    /// Keep each scenario file's runs as an ordinary experiment directory, DIR/LABEL (one
+    /// that holds this very experiment already is read, not run again).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// With --out: replace a directory that holds another experiment.
+    #[arg(long, requires = "out")]
+    pub force: bool,
+    /// A metric to show, in this order (repeatable; default: every metric). The Holm
+    /// adjustment is over every metric all the same.
+    #[arg(long = "metric", value_name = "NAME")]
+    pub metrics: Vec<String>,
     #[command(flatten)]
     pub record: Record,
     /// No progress output.

@@ -20,7 +20,7 @@ pub fn execute(cli: Cli, argv: &[String]) -> Result<(), Error> {
     match cli.command {
         Command::Check { files } => c::check::check(&files),
         Command::Run(args) => c::run::run(&args, argv),
-        Command::Compare(args) => c::compare::compare(&args),
+        Command::Compare(args) => c::compare::compare(&args, argv),
         Command::Sweep(args) => c::sweep::sweep(&args, argv),
         Command::Sensitivity(args) => c::sensitivity::sensitivity(&args, argv),
         Command::Replay { dir, run, trace } => c::replay::replay(&dir, run, trace.as_deref()),

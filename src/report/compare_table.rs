@@ -52,7 +52,7 @@ pub fn render(c: &Comparison) -> String {
         let other = &c.samples[pair.other];
         let _ = writeln!(
             out,
-            "{} ({} runs, seed {}) against the baseline {} ({} runs, seed {}); {}",
+            "{} ({} runs, seed {}) against {} ({} runs, seed {}; the baseline); {}",
             other.label,
             other.runs(),
             other.seed,

@@ -231,3 +231,154 @@ fn every_unknown_key_and_type_error_of_a_file_is_reported_in_one_pass() {
     }
     assert_stderr_has(&failed, "4 problems in the scenario", "check typos.toml");
 }
+
+/// `netstates compare ARGS --runs 6 --seed 3 -q` from the package root.
+fn compare(args: &[&str]) -> assert_cmd::assert::Assert {
+    netstates()
+        .arg("compare")
+        .args(args)
+        .args(["--runs", "6", "--seed", "3", "-q"])
+        .assert()
+}
+
+#[test]
+fn compare_labels_its_inputs_and_numbers_a_repeated_name() {
+    let labelled = compare(&[
+        "scenarios/ambassadors-observer.toml",
+        "scenarios/ambassadors-equal.toml",
+        "--label",
+        "observers",
+        "--label",
+        "equal stakes",
+    ])
+    .success();
+    let table = stdout_of(&labelled);
+    assert!(
+        table.contains(
+            "equal stakes (6 runs, seed 3) against observers (6 runs, seed 3; the baseline)"
+        ),
+        "{table}"
+    );
+    let twice = compare(&["baseline", "baseline", "--set", "model.scandals.rate=0.1"]).success();
+    assert!(
+        stdout_of(&twice).contains("baseline-2 (6 runs, seed 3) against baseline (6 runs"),
+        "{}",
+        stdout_of(&twice)
+    );
+    let miscounted = compare(&["baseline", "tech-literacy", "--label", "one"]).code(2);
+    assert_stderr_has(
+        &miscounted,
+        "--label was given 1 times for 2 inputs",
+        "compare",
+    );
+}
+
+#[test]
+fn compare_shows_the_metrics_asked_for_in_their_order() {
+    let shown = compare(&[
+        "baseline",
+        "tech-literacy",
+        "--metric",
+        "trust",
+        "--metric",
+        "capture",
+        "--format",
+        "csv",
+    ])
+    .success();
+    let csv = stdout_of(&shown);
+    let metrics: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').nth(3))
+        .collect();
+    assert!(!metrics.is_empty(), "{csv}");
+    let first_trust = metrics.iter().position(|m| *m == "trust");
+    let first_capture = metrics.iter().position(|m| *m == "capture");
+    assert!(
+        metrics.iter().all(|m| *m == "trust" || *m == "capture"),
+        "only the metrics asked for: {csv}"
+    );
+    assert!(first_trust < first_capture, "in the order asked for: {csv}");
+    let misspelt = compare(&["baseline", "tech-literacy", "--metric", "captur"]).code(2);
+    assert_stderr_has(
+        &misspelt,
+        "did you mean `capture`?",
+        "compare --metric captur",
+    );
+}
+
+#[test]
+fn compare_out_keeps_each_inputs_runs_as_an_experiment_directory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("cmp");
+    let out_arg = out.to_str().expect("utf-8 path");
+    let first = compare(&[
+        "baseline",
+        "scenarios/tech-literacy.toml",
+        "--label",
+        "base",
+        "--label",
+        "literate",
+        "--out",
+        out_arg,
+    ])
+    .success();
+    let alone = dir.path().join("alone");
+    netstates()
+        .args([
+            "run",
+            "scenarios/tech-literacy.toml",
+            "--runs",
+            "6",
+            "--seed",
+            "3",
+            "-q",
+        ])
+        .arg("--out")
+        .arg(&alone)
+        .assert()
+        .success();
+    assert_eq!(
+        fs::read(out.join("literate/runs.csv")).expect("kept"),
+        fs::read(alone.join("runs.csv")).expect("run"),
+        "a kept input is the experiment `run` writes"
+    );
+    assert!(out.join("base/summary.json").is_file());
+    // Again: the directories hold these very experiments, and are read, not replaced.
+    let before = fs::metadata(out.join("base/runs.csv"))
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    let again = compare(&[
+        "baseline",
+        "scenarios/tech-literacy.toml",
+        "--label",
+        "base",
+        "--label",
+        "literate",
+        "--out",
+        out_arg,
+    ])
+    .success();
+    assert_eq!(stdout_of(&first), stdout_of(&again));
+    let after = fs::metadata(out.join("base/runs.csv"))
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    assert_eq!(before, after);
+    let unsafe_label = compare(&[
+        "baseline",
+        "tech-literacy",
+        "--label",
+        "a",
+        "--label",
+        "../b",
+        "--out",
+        out_arg,
+    ])
+    .code(2);
+    assert_stderr_has(
+        &unsafe_label,
+        "cannot name a directory under --out",
+        "compare",
+    );
+}

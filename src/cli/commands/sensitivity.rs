@@ -52,11 +52,10 @@ pub fn sensitivity(args: &SensitivityArgs, argv: &[String]) -> Result<(), Error>
         Method::Sobol => 64,
         Method::Morris => 20,
     });
-    if method == Method::Sobol && !samples.is_power_of_two() && !args.study.exec.quiet {
-        eprintln!(
-            "note: --samples {samples} is not a power of 2; the Sobol sequence is balanced only \
-             at powers of 2"
-        );
+    if method == Method::Sobol && !args.study.exec.quiet {
+        for warning in sobol_sample_warnings(samples) {
+            eprintln!("warning: {warning}");
+        }
     }
     let design = sa::Design {
         method,
@@ -117,6 +116,11 @@ pub fn sensitivity(args: &SensitivityArgs, argv: &[String]) -> Result<(), Error>
             .unwrap_or_else(|| out.join(store::REPORT_HTML)),
         report::sensitivity_html::render(&plan, &s, method, args.resamples, &analyses),
     )?;
+    if !args.study.exec.quiet {
+        for warning in noisy_indices(&plan.factors, &analyses) {
+            eprintln!("warning: {warning}");
+        }
+    }
     for &m in &shown {
         let (name, a) = &analyses[m];
         say!(
@@ -138,4 +142,86 @@ pub fn sensitivity(args: &SensitivityArgs, argv: &[String]) -> Result<(), Error>
         report_path.display()
     );
     Ok(())
+}
+
+/// What to say about Saltelli's N before a Sobol analysis runs: below 64 base points the
+/// indices are mostly noise, and off a power of 2 the Sobol sequence is unbalanced.
+pub(crate) fn sobol_sample_warnings(samples: usize) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if samples < 64 {
+        warnings.push(format!(
+            "--samples {samples} is below 64: Sobol indices from so few base points are \
+             mostly estimation noise (intervals wide, S1 outside [0, 1]); use 64 or more"
+        ));
+    }
+    if !samples.is_power_of_two() {
+        warnings.push(format!(
+            "--samples {samples} is not a power of 2; the Sobol sequence is balanced only at \
+             powers of 2 (such as {})",
+            samples.next_power_of_two()
+        ));
+    }
+    warnings
+}
+
+/// First-order indices outside [-0.05, 1.05]: no true index lies there, so the estimate is
+/// noise, and more samples (or runs per point) would narrow it.
+pub(crate) fn noisy_indices(
+    factors: &[String],
+    analyses: &[(String, sa::Analysis)],
+) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for (metric, a) in analyses {
+        let sa::Analysis::Sobol(ix) = a else { continue };
+        for (factor, &s1) in factors.iter().zip(&ix.s1) {
+            if !(-0.05..=1.05).contains(&s1) {
+                warnings.push(format!(
+                    "S1 of {factor} for {metric} is {s1:.3}, outside [-0.05, 1.05]: estimation \
+                     noise; more --samples (or --runs per point) will narrow it"
+                ));
+            }
+        }
+    }
+    warnings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::sensitivity::sobol::Indices;
+
+    #[test]
+    fn few_or_unbalanced_samples_are_warned_of() {
+        assert!(sobol_sample_warnings(64).is_empty());
+        assert!(sobol_sample_warnings(1024).is_empty());
+        let few = sobol_sample_warnings(32);
+        assert_eq!(few.len(), 1);
+        assert!(few[0].contains("below 64"), "{few:?}");
+        let odd = sobol_sample_warnings(100);
+        assert_eq!(odd.len(), 1);
+        assert!(odd[0].contains("such as 128"), "{odd:?}");
+        assert_eq!(sobol_sample_warnings(10).len(), 2);
+    }
+
+    #[test]
+    fn first_order_indices_outside_the_unit_interval_are_noise() {
+        let indices = |s1: Vec<f64>| {
+            sa::Analysis::Sobol(Indices {
+                s1_conf: vec![0.1; s1.len()],
+                st: s1.clone(),
+                st_conf: vec![0.1; s1.len()],
+                s1,
+                s2: Vec::new(),
+            })
+        };
+        let factors = ["a".to_string(), "b".to_string(), "c".to_string()];
+        let analyses = vec![
+            ("capture".to_string(), indices(vec![-0.04, 1.05, 0.5])),
+            ("trust".to_string(), indices(vec![-0.2, 0.3, 1.3])),
+        ];
+        let warnings = noisy_indices(&factors, &analyses);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0].starts_with("S1 of a for trust is -0.200"));
+        assert!(warnings[1].starts_with("S1 of c for trust is 1.300"));
+    }
 }

@@ -34,7 +34,8 @@ pub(crate) fn chosen_metrics(names: &[String], asked: &[String]) -> Result<Vec<u
         .map(|a| {
             names.iter().position(|n| n == a).ok_or_else(|| {
                 Error::Usage(format!(
-                    "--metric {a}: no such metric; the metrics are {}",
+                    "--metric {a}: no such metric{}; the metrics are {}",
+                    crate::scenario::suggest::did_you_mean(a, names.iter().map(String::as_str)),
                     names.join(", ")
                 ))
             })
