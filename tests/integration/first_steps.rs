@@ -382,3 +382,46 @@ fn compare_out_keeps_each_inputs_runs_as_an_experiment_directory() {
         "compare",
     );
 }
+
+/// The text between the first "```LANG" fence after `heading` and its closing fence.
+fn readme_block(readme: &str, heading: &str, lang: &str) -> String {
+    let from = readme.find(heading).expect("the README has the heading");
+    let fence = format!("```{lang}\n");
+    let start = from + readme[from..].find(&fence).expect("a block") + fence.len();
+    let end = start + readme[start..].find("```").expect("closed");
+    readme[start..end].to_string()
+}
+
+#[test]
+fn the_readmes_first_comparison_runs_as_printed() {
+    let readme = fs::read_to_string("README.md").expect("README.md");
+    let heading = "### From a fresh clone to a first comparison of your own";
+    let script = readme_block(&readme, heading, "sh");
+    let printed = readme_block(&readme, heading, "text");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bin = assert_cmd::cargo::cargo_bin!("netstates");
+    let path = format!(
+        "{}:{}",
+        bin.parent().expect("a folder").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Std::new("bash")
+        .args(["--norc", "--noprofile", "-e", "-c", &script])
+        .current_dir(dir.path())
+        .env("PATH", path)
+        .output()
+        .expect("bash runs");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for line in printed.lines() {
+        assert!(
+            said.contains(line),
+            "the README prints {line:?}, the run: {said}"
+        );
+    }
+    assert!(dir.path().join("first.html").is_file());
+}
