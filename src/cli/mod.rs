@@ -31,5 +31,6 @@ pub fn execute(cli: Cli, argv: &[String]) -> Result<(), Error> {
         } => c::merge::merge(&dirs, &out, trajectories, argv),
         Command::Discover(args) => c::discover::discover(&args),
         Command::Scenarios { dir } => c::scenarios::list(&dir),
+        Command::Schema => c::schema::print(),
     }
 }

@@ -6,6 +6,7 @@ pub mod merge;
 pub mod replay;
 pub mod run;
 pub mod scenarios;
+pub mod schema;
 pub mod sensitivity;
 mod study;
 pub mod sweep;
