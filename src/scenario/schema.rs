@@ -3,11 +3,14 @@
 //! completes keys, shows each key's description, range and default, and marks unknown keys,
 //! numbers out of range, wrong types and unknown words as the file is typed.
 //!
-//! The schema is draft-07: Taplo validates with the `jsonschema` crate, which reads the
-//! draft from `$schema`, and draft-07 is the newest draft that editors' JSON tooling reads
-//! in full. It is built from the tables the loader checks against ([`super::keys`], the
-//! limits of `resolve`, [`Level`], [`Phase`], [`GovernmentKind`]), so a key's range and
-//! default are written once. The descriptions are MODEL.md's wording.
+//! The schema is draft-07. Taplo's documentation promises draft 4, but it validates with the
+//! Rust `jsonschema` crate, which takes the draft from `$schema` and implements drafts 4, 6
+//! and 7; draft-07 is the newest of those and the first with the two things this schema
+//! needs, `if`/`else` (what a file without `extends` must hold) and numeric
+//! `exclusiveMinimum` (ranges such as `> 0`). The schema is built from the tables the loader
+//! checks against ([`super::keys`], the limits of `resolve`, [`Level`], [`Phase`],
+//! [`GovernmentKind`]), so a key's range and default are written once. The descriptions
+//! are MODEL.md's wording.
 //!
 //! It describes one file, not the scenario a chain of `extends` makes: the keys a parent
 //! can give (`name`, `rounds`, at least one issue and government, `citizens`, `revenue`,
