@@ -140,6 +140,13 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+    /// Print the JSON Schema of the scenario format, for editors that check TOML against one.
+    ///
+    /// With Taplo or VS Code's Even Better TOML, save it and name it in the first line of a
+    /// scenario file: `#:schema ./netstates.schema.json`.
+    ///
+    /// Example: netstates schema > netstates.schema.json
+    Schema,
 }
 
 #[derive(Debug, Args)]

@@ -37,5 +37,6 @@ pub fn execute(cli: Cli, argv: &[String]) -> Result<(), Error> {
         Command::Init { file, from, force } => c::init::init(&file, from.as_deref(), force),
         Command::Completions { shell } => c::shell::completions(shell),
         Command::Man { dir } => c::shell::man(dir.as_deref()),
+        Command::Schema => c::schema::print(),
     }
 }

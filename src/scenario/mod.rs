@@ -10,6 +10,7 @@ mod load;
 pub mod paths;
 pub mod raw;
 mod resolve;
+pub mod schema;
 pub mod suggest;
 mod validate;
 
@@ -65,6 +66,13 @@ pub enum GovernmentKind {
 }
 
 impl GovernmentKind {
+    /// Every kind, in the order MODEL.md lists them.
+    pub const ALL: [GovernmentKind; 3] = [
+        GovernmentKind::National,
+        GovernmentKind::City,
+        GovernmentKind::Supranational,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             GovernmentKind::National => "national",

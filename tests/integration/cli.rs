@@ -159,6 +159,7 @@ fn help_has_an_example_for_every_command() {
         "init",
         "completions",
         "man",
+        "schema",
     ] {
         let out = stdout_of(&netstates().args([cmd, "--help"]).assert().success());
         assert!(out.contains("Example: netstates"), "{cmd}: {out}");

@@ -14,6 +14,7 @@ mod model_v2;
 mod prim;
 mod reliability;
 mod scenario_errors;
+mod schema;
 mod sensitivity;
 mod study;
 mod support;

@@ -7,6 +7,7 @@ pub mod merge;
 pub mod replay;
 pub mod run;
 pub mod scenarios;
+pub mod schema;
 pub mod sensitivity;
 pub mod shell;
 mod study;
