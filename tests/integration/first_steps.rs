@@ -6,17 +6,6 @@ use std::process::Command as Std;
 
 use crate::support::{assert_stderr_has, netstates, stdout_of};
 
-const LIBRARY: [&str; 8] = [
-    "baseline",
-    "ambassadors-observer",
-    "ambassadors-equal",
-    "antitrust-push",
-    "city-diplomacy",
-    "oversight-coregulation",
-    "tech-literacy",
-    "watchdog-ngos",
-];
-
 #[test]
 fn scenarios_lists_the_bundled_library_from_any_directory() {
     let away = tempfile::tempdir().expect("tempdir");
@@ -26,7 +15,8 @@ fn scenarios_lists_the_bundled_library_from_any_directory() {
         .assert()
         .success();
     let out = stdout_of(&listed);
-    for name in LIBRARY {
+    // The library is every file of scenarios/ (a unit test of `bundled` holds it to that).
+    for name in netstates::scenario::bundled::LIBRARY.iter().map(|b| b.name) {
         assert!(
             out.lines().any(|l| l.starts_with(&format!("{name} "))),
             "{name} is not listed: {out}"
@@ -313,7 +303,7 @@ fn compare_out_keeps_each_inputs_runs_as_an_experiment_directory() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("cmp");
     let out_arg = out.to_str().expect("utf-8 path");
-    let first = compare(&[
+    let kept = [
         "baseline",
         "scenarios/tech-literacy.toml",
         "--label",
@@ -322,8 +312,8 @@ fn compare_out_keeps_each_inputs_runs_as_an_experiment_directory() {
         "literate",
         "--out",
         out_arg,
-    ])
-    .success();
+    ];
+    let first = compare(&kept).success();
     let alone = dir.path().join("alone");
     netstates()
         .args([
@@ -349,17 +339,7 @@ fn compare_out_keeps_each_inputs_runs_as_an_experiment_directory() {
     let before = fs::metadata(out.join("base/runs.csv"))
         .and_then(|m| m.modified())
         .expect("mtime");
-    let again = compare(&[
-        "baseline",
-        "scenarios/tech-literacy.toml",
-        "--label",
-        "base",
-        "--label",
-        "literate",
-        "--out",
-        out_arg,
-    ])
-    .success();
+    let again = compare(&kept).success();
     assert_eq!(stdout_of(&first), stdout_of(&again));
     let after = fs::metadata(out.join("base/runs.csv"))
         .and_then(|m| m.modified())
