@@ -69,8 +69,9 @@ pub(crate) fn page_start(title: &str, extra_css: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta \
          name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n\
-         <style>{CSS}{extra_css}</style>\n</head>\n<body>\n",
-        esc(title)
+         <style>{CSS}{}{extra_css}</style>\n</head>\n<body>\n",
+        esc(title),
+        svg::SVG_CSS
     )
 }
 
@@ -145,10 +146,8 @@ figure.metric { margin: 1.4rem 0 0; padding-top: .9rem; border-top: 1px solid va
 figure.metric figcaption { display: flex; flex-wrap: wrap; gap: .2rem 1.4rem; align-items: baseline; margin-bottom: .2rem; }
 figure.metric figcaption .diff { font-size: .85rem; color: var(--muted); }
 figure.metric svg { display: block; width: 100%; height: auto; }
-svg text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; font-size: 12px; fill: #333; }
-svg .title { font-size: 12.5px; font-weight: 600; fill: var(--fg); }
-svg .axis { stroke: #6b7580; stroke-width: 1; fill: none; }
-svg .grid { stroke: #e6e9ec; stroke-width: 1; fill: none; }
+p.download { margin: .1rem 0 0; text-align: right; font-size: .78rem; }
+p.download a { color: var(--muted); }
 footer { margin: 2.5rem 0 1rem; color: var(--muted); font-size: .8rem; }
 @page { size: A4; margin: 14mm 12mm; }
 @media print {
@@ -160,6 +159,7 @@ footer { margin: 2.5rem 0 1rem; color: var(--muted); font-size: .8rem; }
   .scroll { overflow: visible; }
   section.distributions { break-before: page; page-break-before: always; }
   a { text-decoration: none; }
+  p.download { display: none; }
 }
 "#;
 
@@ -426,9 +426,17 @@ fn figure(c: &Comparison, m: usize, name: &str) -> String {
         }
     }
     h.push_str("</figcaption>\n");
-    h.push_str(&figure_svg(name, &series_of(c, name)));
+    h.push_str(&svg::downloadable(
+        &figure_svg(name, &series_of(c, name)),
+        &format!("{name}-distributions"),
+        "",
+    ));
     if let Some(t) = &c.trajectories {
-        h.push_str(&trajectory_svg(c, t, name));
+        h.push_str(&svg::downloadable(
+            &trajectory_svg(c, t, name),
+            &format!("{name}-over-rounds"),
+            "",
+        ));
     }
     h.push_str("</figure>\n");
     h
@@ -795,6 +803,61 @@ pub(crate) mod checks {
         assert_balanced(html);
     }
 
+    /// Every figure (`<svg>` element) of the page is followed by its download link, whose
+    /// `data:` URI decodes to that figure standing alone, with a file name ending in `.svg`;
+    /// returns how many figures there are.
+    pub(crate) fn assert_downloads(html: &str, extra_css: &str) -> usize {
+        let mut figures = 0;
+        let mut rest = html;
+        while let Some(start) = rest.find("<svg ") {
+            let end = start + rest[start..].find("</svg>\n").expect("closed svg") + 7;
+            let svg = &rest[start..end];
+            let link = rest[end..]
+                .strip_prefix("<p class=\"download\"><a download=\"")
+                .unwrap_or_else(|| panic!("no download link after figure {figures}"));
+            let (file, link) = link.split_once('"').expect("file name");
+            assert!(
+                file.ends_with(".svg") && !file.contains(['/', ' ', '*']),
+                "{file}"
+            );
+            let data = link
+                .strip_prefix(" href=\"data:image/svg+xml;base64,")
+                .expect("a base64 data URI");
+            let data = &data[..data.find('"').expect("closing quote")];
+            let decoded = String::from_utf8(decode_base64(data)).expect("UTF-8");
+            assert_eq!(decoded, crate::report::svg::standalone(svg, extra_css));
+            assert!(decoded.contains("<style>") && decoded.ends_with("</svg>\n"));
+            figures += 1;
+            rest = &rest[end..];
+        }
+        figures
+    }
+
+    /// The bytes of standard, padded base64.
+    pub(crate) fn decode_base64(text: &str) -> Vec<u8> {
+        let value = |c: u8| -> u32 {
+            match c {
+                b'A'..=b'Z' => u32::from(c - b'A'),
+                b'a'..=b'z' => u32::from(c - b'a') + 26,
+                b'0'..=b'9' => u32::from(c - b'0') + 52,
+                b'+' => 62,
+                b'/' => 63,
+                _ => panic!("not base64: {c}"),
+            }
+        };
+        assert_eq!(text.len() % 4, 0);
+        let mut out = Vec::new();
+        for chunk in text.as_bytes().chunks(4) {
+            let pad = chunk.iter().filter(|&&c| c == b'=').count();
+            let n = chunk
+                .iter()
+                .map(|&c| if c == b'=' { 0 } else { value(c) })
+                .fold(0u32, |n, v| n << 6 | v);
+            out.extend_from_slice(&n.to_be_bytes()[1..4 - pad]);
+        }
+        out
+    }
+
     pub(crate) fn assert_balanced(html: &str) {
         const VOID: [&str; 3] = ["meta", "br", "hr"];
         let mut stack: Vec<&str> = Vec::new();
@@ -919,6 +982,17 @@ mod tests {
         let c = comparison(200);
         let html = render(&c);
         checks::assert_self_contained(&html);
+    }
+
+    #[test]
+    fn every_figure_has_a_download_link_to_its_own_svg() {
+        let html = render(&comparison(40));
+        assert_eq!(checks::assert_downloads(&html, ""), METRICS.len());
+        assert!(html.contains("download=\"capture-distributions.svg\""));
+        assert_eq!(
+            checks::decode_base64(&svg::base64(b"netstates")),
+            b"netstates"
+        );
     }
 
     #[test]

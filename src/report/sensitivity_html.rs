@@ -167,7 +167,8 @@ fn figure(params: &[String], name: &str, a: &Analysis) -> String {
         }
     }
     let open = svg::open(MARGINS.around(h), &format!("sensitivity of {name}"));
-    format!("<figure class=\"metric\" id=\"metric-{name}\">\n{open}{svg}</svg>\n</figure>\n")
+    let figure = svg::downloadable(&format!("{open}{svg}</svg>\n"), name, EXTRA_CSS);
+    format!("<figure class=\"metric\" id=\"metric-{name}\">\n{figure}</figure>\n")
 }
 
 /// Every number of the charts, as a table.
@@ -231,7 +232,7 @@ fn numbers(params: &[String], analyses: &[(String, Analysis)]) -> String {
 mod tests {
     use super::*;
     use crate::analysis::sensitivity::{morris, sobol};
-    use crate::report::html::checks::assert_self_contained;
+    use crate::report::html::checks::{assert_downloads, assert_self_contained};
     use crate::store::study::Setting;
 
     #[test]
@@ -261,6 +262,7 @@ mod tests {
         });
         let html = render(&plan, &s, Method::Sobol, 100, &[("capture".into(), sobol)]);
         assert_self_contained(&html);
+        assert_eq!(assert_downloads(&html, EXTRA_CSS), 1);
         assert_eq!(html.matches("<rect class=\"bar\"").count(), 4);
         assert_eq!(
             html.matches("<path class=\"whisker\"").count(),

@@ -26,6 +26,83 @@ pub(crate) fn open(height: f64, label: &str) -> String {
     )
 }
 
+/// The style of figures, written into the page and into every downloaded SVG (which stands
+/// alone, so its colours are literal).
+pub(crate) const SVG_CSS: &str = r#"
+svg text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; font-size: 12px; fill: #333; }
+svg .title { font-size: 12.5px; font-weight: 600; fill: #1b1f24; }
+svg .axis { stroke: #6b7580; stroke-width: 1; fill: none; }
+svg .grid { stroke: #e6e9ec; stroke-width: 1; fill: none; }
+"#;
+
+/// A figure's SVG (a whole `<svg>` element) followed by a link that downloads it as
+/// `FILE.svg`, where `file` is made of the figure's name (see [`file_stem`]). The downloaded
+/// copy carries [`SVG_CSS`] and the page's `extra_css` in a `<style>` element and a white
+/// background, so it looks as it does in the page; the link is a base64 `data:` URI, so the
+/// page still fetches and runs nothing.
+pub(crate) fn downloadable(svg: &str, file: &str, extra_css: &str) -> String {
+    let stem = file_stem(file);
+    format!(
+        "{svg}<p class=\"download\"><a download=\"{stem}.svg\" \
+         href=\"data:image/svg+xml;base64,{}\">SVG</a></p>\n",
+        base64(standalone(svg, extra_css).as_bytes())
+    )
+}
+
+/// `svg` as a file of its own: a `<style>` element and a white background right after the
+/// opening tag.
+pub(crate) fn standalone(svg: &str, extra_css: &str) -> String {
+    let body = svg.find('>').map_or(0, |i| i + 1);
+    format!(
+        "{}\n<style>{SVG_CSS}{extra_css}</style>\n<rect width=\"100%\" height=\"100%\" \
+         fill=\"#fff\"/>{}",
+        &svg[..body],
+        &svg[body..]
+    )
+}
+
+/// A file name made of `name`: ASCII letters, digits, `.`, `_` and `-` kept, every other run
+/// of characters turned into one `-`, `*` spelled `all` (`government.*.capacity` becomes
+/// `government.all.capacity`).
+pub(crate) fn file_stem(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for ch in name.replace('*', "all").chars() {
+        if ch.is_ascii_alphanumeric() || matches!(ch, '.' | '_' | '-') {
+            out.push(ch);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_matches('-');
+    if out.is_empty() {
+        "figure".to_string()
+    } else {
+        out.to_string()
+    }
+}
+
+/// Standard base64 (RFC 4648, with `=` padding) of `bytes`.
+pub(crate) fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+        for k in 0..4 {
+            if k <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * k) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 /// The colour of series `i`: the palette, again from its start after eight.
 pub(crate) fn colour(i: usize) -> &'static str {
     PALETTE[i % PALETTE.len()]
@@ -412,4 +489,48 @@ pub(crate) fn bands_panel(r: Rect, title: &str, ylabel: &str, series: &[BandSeri
     }
     s.push_str("</g>\n");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc_4648_test_vectors() {
+        for (plain, encoded) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(plain.as_bytes()), encoded, "{plain}");
+        }
+        assert_eq!(base64("Δ ≤".as_bytes()), "zpQg4omk");
+    }
+
+    #[test]
+    fn file_stems_are_plain() {
+        assert_eq!(file_stem("capture"), "capture");
+        assert_eq!(
+            file_stem("government.*.capacity vs <x> & y"),
+            "government.all.capacity-vs-x-y"
+        );
+        assert_eq!(file_stem("<>"), "figure");
+    }
+
+    #[test]
+    fn a_standalone_figure_carries_its_style() {
+        let svg = format!("{}<text class=\"title\">t</text></svg>\n", open(10.0, "x"));
+        let alone = standalone(&svg, "svg .extra { fill: red; }");
+        assert!(alone.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+        assert!(alone.contains("<style>\nsvg text {"));
+        assert!(alone.contains("svg .extra { fill: red; }</style>"));
+        assert!(alone.ends_with("<text class=\"title\">t</text></svg>\n"));
+        let page = downloadable(&svg, "capture vs x", "");
+        assert!(page.starts_with(&svg));
+        assert!(page.contains("download=\"capture-vs-x.svg\""));
+    }
 }

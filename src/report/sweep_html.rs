@@ -325,9 +325,10 @@ fn figure(
         rows as f64 * cell_h,
         &format!("{name} against each swept parameter"),
     );
+    let figure = svg::downloadable(&format!("{open}{svg}</svg>\n"), name, EXTRA_CSS);
     format!(
         "<figure class=\"metric\" id=\"metric-{name}\">\n<figcaption><h3>{name}</h3></figcaption>\n\
-         {legend}{open}{svg}</svg>\n</figure>\n"
+         {legend}{figure}</figure>\n"
     )
 }
 
@@ -376,7 +377,7 @@ fn points_table(plan: &Plan, summaries: &[Summary]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::html::checks::assert_self_contained;
+    use crate::report::html::checks::{assert_downloads, assert_self_contained};
     use crate::scenario::Level;
 
     fn summaries(s: &Scenario, points: usize) -> Vec<Summary> {
@@ -417,6 +418,7 @@ mod tests {
         let html = render(&plan, &s, &summaries(&s, 6));
         assert_self_contained(&html);
         let metrics = metrics::names(&s).len();
+        assert_eq!(assert_downloads(&html, EXTRA_CSS), metrics);
         assert_eq!(html.matches("<figure class=\"metric\"").count(), metrics);
         // Per metric: 2 lines against the level (one per capacity), 3 against capacity.
         assert_eq!(html.matches("<path class=\"series\"").count(), metrics * 5);
