@@ -32,6 +32,10 @@ const SIG_DIGITS: usize = 4;
 /// series has at most `2 * ECDF_STEPS + 2` corner points.
 const ECDF_STEPS: usize = 420;
 
+/// Most hover strips across an ECDF panel (integer metrics with fewer values get one strip
+/// per integer).
+const ECDF_HOVERS: usize = 48;
+
 /// Dash patterns of the ECDF lines, so scenarios stay apart in greyscale print.
 const DASHES: [&str; 4] = ["", "7 3", "2 2.5", "9 3 2 3"];
 
@@ -680,7 +684,52 @@ fn ecdf_panel(name: &str, series: &[Series], layout: &Layout, r: Rect) -> String
             ecdf_path(&se.sorted, sx, sy)
         );
     }
+    s.push_str(&ecdf_hovers(name, series, layout, r));
     s.push_str("</g>\n");
+    s
+}
+
+/// Hover targets across an ECDF panel: vertical strips, each titled with every scenario's
+/// share of runs at most the value at its centre, e.g. `baseline: capture = 0.4123, F = 0.62`.
+fn ecdf_hovers(name: &str, series: &[Series], layout: &Layout, r: Rect) -> String {
+    let sx = Scale::across(layout.lo, layout.hi, r);
+    let (first, last) = (layout.lo.ceil(), layout.hi.floor());
+    let centres: Vec<f64> = if layout.integer && last - first < ECDF_HOVERS as f64 {
+        (first as i64..=last as i64).map(|v| v as f64).collect()
+    } else {
+        let step = (layout.hi - layout.lo) / ECDF_HOVERS as f64;
+        (0..ECDF_HOVERS)
+            .map(|k| layout.lo + (k as f64 + 0.5) * step)
+            .collect()
+    };
+    let mut s = String::new();
+    for (k, &x) in centres.iter().enumerate() {
+        let left = match k {
+            0 => r.x,
+            _ => (sx.at(centres[k - 1]) + sx.at(x)) / 2.0,
+        };
+        let right = centres
+            .get(k + 1)
+            .map_or(r.right(), |&next| (sx.at(x) + sx.at(next)) / 2.0);
+        let value = format_sig(x, SIG_DIGITS);
+        let lines: Vec<String> = series
+            .iter()
+            .map(|se| {
+                let below = se.sorted.partition_point(|&v| v <= x);
+                let f = below as f64 / se.sorted.len().max(1) as f64;
+                format!("{}: {name} = {value}, F = {f:.2}", se.label)
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "<rect class=\"hover\" x=\"{left:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" \
+             fill-opacity=\"0\"><title>{}</title></rect>",
+            r.y,
+            (right - left).max(0.5),
+            r.h,
+            esc(&lines.join("\n"))
+        );
+    }
     s
 }
 
@@ -992,6 +1041,40 @@ mod tests {
         assert_eq!(
             checks::decode_base64(&svg::base64(b"netstates")),
             b"netstates"
+        );
+    }
+
+    /// Hovering an ECDF shows each scenario's F at the strip's value; an integer metric gets
+    /// a strip per integer, a continuous one [`ECDF_HOVERS`] strips.
+    #[test]
+    fn ecdf_strips_title_every_scenarios_share_at_their_value() {
+        let mut c = comparison(0);
+        c.pairs.clear();
+        let names = vec!["cases".to_string()];
+        for (s, values) in c.samples.iter_mut().zip([
+            vec![0.0, 1.0, 1.0, 3.0],
+            vec![2.0, 2.0, 3.0, 3.0],
+            vec![0.0, 0.0, 0.0, 0.0],
+        ]) {
+            s.names = names.clone();
+            s.values = values;
+        }
+        let html = render(&c);
+        let ecdf = &html[html.find("<g class=\"ecdf\">").expect("an ECDF")..];
+        let ecdf = &ecdf[..ecdf.find("</g>").expect("closed")];
+        assert_eq!(
+            ecdf.matches("<rect class=\"hover\"").count(),
+            4,
+            "0, 1, 2, 3"
+        );
+        let title = "<title>baseline: cases = 1, F = 0.75\nequal &lt;&amp;&gt; &quot;stakes&quot;: \
+                     cases = 1, F = 0.00\nwatchdog&#39;s: cases = 1, F = 1.00</title>";
+        assert!(ecdf.contains(title), "{ecdf}");
+        let continuous = render(&comparison(100));
+        assert_eq!(
+            continuous.matches("<rect class=\"hover\"").count(),
+            ECDF_HOVERS * 2 + 6 + 5,
+            "strips for 2 continuous metrics, violations 0..=5 and the constant 2 (0..=4)"
         );
     }
 
