@@ -5,10 +5,13 @@
 //! The page holds a header (the scenarios, whether runs were paired, the bootstrap settings),
 //! one summary table per pair of scenarios (means and differences with their 95% intervals,
 //! A12, KS D, Wasserstein distance, Welch p and the Holm-adjusted Mann-Whitney p with a
-//! significance marker), and one figure per metric: overlaid ECDFs and overlaid histograms on
-//! shared bins of every scenario, in the Okabe-Ito palette. ECDFs of large samples are
-//! downsampled to a few hundred steps, each a fraction of a pixel wide, so the page stays
-//! small whatever the number of runs (about 200 kB for 19 metrics of two scenarios).
+//! significance marker), and one figure per metric: overlaid ECDFs (values on hover) and
+//! overlaid histograms on shared bins of every scenario, in the Okabe-Ito palette, and for a
+//! scenario paired with the baseline the histogram and ECDF of the paired differences with
+//! zero and their mean marked. Every figure has an SVG download link. ECDFs of large samples
+//! are downsampled to a few hundred steps, each a fraction of a pixel wide, so the page's size
+//! does not grow with the number of runs (about 1.4 MB for 19 metrics of two paired
+//! scenarios, more than half of it the figures' download copies).
 //!
 //! [`render`] only builds a string: this module does no I/O.
 
@@ -379,7 +382,10 @@ fn figures(c: &Comparison) -> String {
     h.push_str(
         "<p class=\"note\">Left: the empirical cumulative distribution of each scenario's runs \
          (share of runs with a value at most x). Right: histograms on bins shared by all \
-         scenarios (share of each scenario's runs per bin).</p>\n",
+         scenarios (share of each scenario's runs per bin). For a scenario paired with the \
+         baseline (common random numbers): the histogram and the ECDF of the differences run by \
+         run (run <i>i</i> of the scenario minus run <i>i</i> of the baseline), zero dashed and \
+         the mean difference as a solid line.</p>\n",
     );
     if let Some(base) = c.samples.first() {
         for (m, name) in base.names.iter().enumerate() {
@@ -435,6 +441,13 @@ fn figure(c: &Comparison, m: usize, name: &str) -> String {
         &format!("{name}-distributions"),
         "",
     ));
+    if let Some(paired) = paired_svg(c, name) {
+        h.push_str(&svg::downloadable(
+            &paired,
+            &format!("{name}-paired-differences"),
+            "",
+        ));
+    }
     if let Some(t) = &c.trajectories {
         h.push_str(&svg::downloadable(
             &trajectory_svg(c, t, name),
@@ -444,6 +457,193 @@ fn figure(c: &Comparison, m: usize, name: &str) -> String {
     }
     h.push_str("</figure>\n");
     h
+}
+
+/// For every pair run with common random numbers, a row for metric `name`'s paired
+/// differences (run i of the other scenario minus run i of the baseline): their histogram and
+/// their ECDF, with zero (dashed) and the mean difference (solid) marked. `None` without such
+/// a pair.
+fn paired_svg(c: &Comparison, name: &str) -> Option<String> {
+    let base = &c.samples[0];
+    let base_column = base.column(base.names.iter().position(|n| n == name)?);
+    let differences: Vec<Series> = c
+        .pairs
+        .iter()
+        .filter(|p| p.paired)
+        .filter_map(|p| {
+            let other = &c.samples[p.other];
+            let column = other.column(other.names.iter().position(|n| n == name)?);
+            let mut sorted: Vec<f64> = base_column
+                .iter()
+                .zip(column)
+                .map(|(a, b)| b - a)
+                .filter(|d| d.is_finite())
+                .collect();
+            sorted.sort_by(f64::total_cmp);
+            Some(Series {
+                label: &other.label,
+                index: p.other,
+                sorted,
+            })
+        })
+        .collect();
+    if differences.is_empty() {
+        return None;
+    }
+    let panel_w = (FIG_W - PANEL_GAP) / 2.0;
+    let cell_h = MARGINS.around(PLOT_H);
+    let mut s = svg::open(
+        differences.len() as f64 * cell_h,
+        &format!("paired differences of {}", esc(name)),
+    );
+    for (k, d) in differences.iter().enumerate() {
+        let y = k as f64 * cell_h;
+        s.push_str(&difference_panels(
+            name,
+            &base.label,
+            d,
+            MARGINS.plot(0.0, y, panel_w, PLOT_H),
+            MARGINS.plot(panel_w + PANEL_GAP, y, panel_w, PLOT_H),
+        ));
+    }
+    s.push_str("</svg>\n");
+    Some(s)
+}
+
+/// The histogram (in `left`) and the ECDF (in `right`) of paired differences `d` (sorted),
+/// on an x range that holds zero.
+fn difference_panels(name: &str, base: &str, d: &Series, left: Rect, right: Rect) -> String {
+    let layout = Layout::of(std::slice::from_ref(d));
+    let span = layout.hi - layout.lo;
+    let layout = Layout {
+        lo: layout.lo.min(-0.03 * span),
+        hi: layout.hi.max(0.03 * span),
+        ..layout
+    };
+    let xlabel = format!("Δ {name}");
+    let c = colour(d.index);
+    let mut s = format!(
+        "<g class=\"paired\" data-scenario=\"{}\" data-metric=\"{}\">\n",
+        esc(d.label),
+        esc(name)
+    );
+    // The histogram, a hover target per bin.
+    let shares = layout.shares(&d.sorted);
+    let (ymax, yticks) = share_axis(shares.iter().fold(0.0f64, |a, &b| a.max(b)));
+    let sx = Scale::across(layout.lo, layout.hi, left);
+    let sy = Scale::up(0.0, ymax / 100.0, left);
+    s.push_str(&axes(
+        left,
+        sx,
+        sy,
+        &x_ticks(&layout),
+        &yticks,
+        &format!("Paired differences: {} − {base}", d.label),
+        &xlabel,
+        "share of runs",
+    ));
+    let _ = writeln!(
+        s,
+        "<path fill=\"{c}\" fill-opacity=\"0.16\" stroke=\"{c}\" stroke-width=\"1.4\" d=\"{}\"/>",
+        hist_path(&shares, &layout, sx, sy),
+    );
+    for (i, share) in shares.iter().enumerate() {
+        let a = layout.start + layout.width * i as f64;
+        let _ = writeln!(
+            s,
+            "<rect class=\"hover bin\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" \
+             fill-opacity=\"0\"><title>Δ in [{}, {}]: {}% of runs</title></rect>",
+            sx.at(a),
+            left.y,
+            (sx.at(a + layout.width) - sx.at(a)).max(0.5),
+            left.h,
+            num(a),
+            num(a + layout.width),
+            format_sig(share * 100.0, 3)
+        );
+    }
+    s.push_str(&zero_and_mean(&d.sorted, sx, left));
+    // The ECDF, with hover strips.
+    let sx = Scale::across(layout.lo, layout.hi, right);
+    let sy = Scale::up(0.0, 1.0, right);
+    let yticks: Vec<(f64, String)> = [0.0, 0.25, 0.5, 0.75, 1.0]
+        .iter()
+        .map(|&v| (v, format_sig(v, 2)))
+        .collect();
+    s.push_str(&axes(
+        right,
+        sx,
+        sy,
+        &x_ticks(&layout),
+        &yticks,
+        "Paired differences: ECDF",
+        &xlabel,
+        "share of runs ≤ x",
+    ));
+    let _ = writeln!(
+        s,
+        "<path fill=\"none\" stroke=\"{c}\" stroke-width=\"1.8\" d=\"{}\"/>",
+        ecdf_path(&d.sorted, sx, sy)
+    );
+    s.push_str(&ecdf_hovers(
+        &xlabel,
+        std::slice::from_ref(d),
+        &layout,
+        right,
+    ));
+    s.push_str(&zero_and_mean(&d.sorted, sx, right));
+    s.push_str("</g>\n");
+    s
+}
+
+/// A dashed line at zero and a solid line, labelled, at the mean of `values` across the plot
+/// area `r`.
+fn zero_and_mean(values: &[f64], sx: Scale, r: Rect) -> String {
+    let zero = sx.at(0.0);
+    let mut s = format!(
+        "<line class=\"zero\" x1=\"{zero:.1}\" y1=\"{:.1}\" x2=\"{zero:.1}\" y2=\"{:.1}\" \
+         stroke=\"#1b1f24\" stroke-dasharray=\"4 3\"/>\n",
+        r.y,
+        r.bottom()
+    );
+    if values.is_empty() {
+        return s;
+    }
+    let mean = values.iter().sum::<f64>() / values.len() as f64;
+    let x = sx.at(mean);
+    let (anchor, dx) = if x > r.x + r.w * 0.7 {
+        ("end", -4.0)
+    } else {
+        ("start", 4.0)
+    };
+    let _ = writeln!(
+        s,
+        "<line class=\"mean\" x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\" \
+         stroke=\"#1b1f24\" stroke-width=\"2\"><title>mean difference {} over {} pairs of \
+         runs</title></line>\n<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">mean {}</text>",
+        r.y,
+        r.bottom(),
+        signed(mean),
+        values.len(),
+        x + dx,
+        r.y + 12.0,
+        signed(mean),
+    );
+    s
+}
+
+/// The y axis of a histogram whose tallest bin holds the share `top`: its top in percent
+/// (never above 100) and its ticks.
+fn share_axis(top: f64) -> (f64, Vec<(f64, String)>) {
+    let top = top.max(0.01);
+    let step = nice_step(top * 100.0 / 4.0);
+    let ymax = ((top * 100.0 * 1.06 / step).ceil() * step).clamp(step, 100.0);
+    let yticks = (0..)
+        .map(|k| k as f64 * step)
+        .take_while(|&v| v <= ymax + step * 1e-9)
+        .map(|v| (v / 100.0, format!("{}%", tick_label(v, step))))
+        .collect();
+    (ymax, yticks)
 }
 
 /// How metric `name` unfolds: each scenario's median over rounds with its p25-p75 and p5-p95
@@ -775,19 +975,7 @@ fn ecdf_path(sorted: &[f64], sx: Scale, sy: Scale) -> String {
 
 fn hist_panel(name: &str, series: &[Series], layout: &Layout, r: Rect) -> String {
     let shares: Vec<Vec<f64>> = series.iter().map(|s| layout.shares(&s.sorted)).collect();
-    let top = shares
-        .iter()
-        .flatten()
-        .fold(0.0f64, |a, &b| a.max(b))
-        .max(0.01);
-    let step = nice_step(top * 100.0 / 4.0);
-    // Shares never exceed 100%, so neither does the axis.
-    let ymax = ((top * 100.0 * 1.06 / step).ceil() * step).clamp(step, 100.0);
-    let yticks: Vec<(f64, String)> = (0..)
-        .map(|k| k as f64 * step)
-        .take_while(|&v| v <= ymax + step * 1e-9)
-        .map(|v| (v / 100.0, format!("{}%", tick_label(v, step))))
-        .collect();
+    let (ymax, yticks) = share_axis(shares.iter().flatten().fold(0.0f64, |a, &b| a.max(b)));
     let sx = Scale::across(layout.lo, layout.hi, r);
     let sy = Scale::up(0.0, ymax / 100.0, r);
     let mut s = String::from("<g class=\"histogram\">\n");
@@ -1035,7 +1223,9 @@ mod tests {
 
     #[test]
     fn every_figure_has_a_download_link_to_its_own_svg() {
-        let html = render(&comparison(40));
+        let mut c = comparison(40);
+        c.pairs.iter_mut().for_each(|p| p.paired = false);
+        let html = render(&c);
         assert_eq!(checks::assert_downloads(&html, ""), METRICS.len());
         assert!(html.contains("download=\"capture-distributions.svg\""));
         assert_eq!(
@@ -1070,11 +1260,51 @@ mod tests {
         let title = "<title>baseline: cases = 1, F = 0.75\nequal &lt;&amp;&gt; &quot;stakes&quot;: \
                      cases = 1, F = 0.00\nwatchdog&#39;s: cases = 1, F = 1.00</title>";
         assert!(ecdf.contains(title), "{ecdf}");
-        let continuous = render(&comparison(100));
+        let mut independent = comparison(100);
+        independent.pairs.iter_mut().for_each(|p| p.paired = false);
+        let continuous = render(&independent);
         assert_eq!(
             continuous.matches("<rect class=\"hover\"").count(),
             ECDF_HOVERS * 2 + 6 + 5,
             "strips for 2 continuous metrics, violations 0..=5 and the constant 2 (0..=4)"
+        );
+    }
+
+    /// A paired pair draws, per metric, the histogram of run-by-run differences with zero
+    /// and the mean difference marked; an independent pair draws none.
+    #[test]
+    fn paired_differences_mark_zero_and_their_mean() {
+        let c = comparison(60);
+        let html = render(&c);
+        assert_eq!(
+            html.matches("<g class=\"paired\"").count(),
+            METRICS.len(),
+            "only the paired scenario, once per metric"
+        );
+        // Zero and the mean on the histogram and on the ECDF of each metric.
+        assert_eq!(
+            html.matches("<line class=\"zero\"").count(),
+            2 * METRICS.len()
+        );
+        assert_eq!(
+            html.matches("<line class=\"mean\"").count(),
+            2 * METRICS.len()
+        );
+        let (a, b) = (c.samples[0].column(0), c.samples[1].column(0));
+        let mean = a.iter().zip(&b).map(|(x, y)| y - x).sum::<f64>() / a.len() as f64;
+        let panel = &html[html
+            .find("<g class=\"paired\" data-scenario=\"equal &lt;&amp;&gt; &quot;stakes&quot;\" data-metric=\"capture\">")
+            .expect("capture's panel")..];
+        let expected = format!(
+            "<title>mean difference {} over 60 pairs of runs</title>",
+            signed(mean)
+        );
+        assert!(panel[..panel.find("</g>").expect("closed")].contains(&expected));
+        assert!(mean > 0.0 && signed(mean).starts_with('+'));
+        assert_eq!(
+            checks::assert_downloads(&html, ""),
+            2 * METRICS.len(),
+            "distributions and paired differences per metric"
         );
     }
 
