@@ -2,9 +2,11 @@
 //! with, for every metric, one panel per swept parameter: the metric's mean at each point and
 //! its 90% band (p5 to p95 of the point's runs).
 //!
-//! In a grid, points that share the values of the other parameters form one series: a line
-//! through the means and a shaded band, one colour per series (up to eight; more series are
-//! drawn as grey lines without bands). In a Latin hypercube every point stands alone: a dot at
+//! A grid of two parameters draws, instead, one heatmap per metric: its mean at every cell of
+//! the grid on a viridis colour scale with its legend, the value written in cells wide enough
+//! and shown on hover. In other grids, points that share the values of the other parameters
+//! form one series: a line through the means and a shaded band, one colour per series (up to
+//! eight; more series are drawn as grey lines without bands). In a Latin hypercube every point stands alone: a dot at
 //! its mean and a whisker over its band. Ambassador levels sit at evenly spaced positions.
 //!
 //! [`render`] only builds a string: no I/O.
@@ -14,6 +16,7 @@ use std::fmt::Write;
 use crate::model::metrics;
 use crate::report::html::{PAGE_END, study_page_start};
 use crate::report::svg::{self, FIG_W, Margins, PALETTE, Rect, Scale, axes, esc, ticks};
+
 use crate::report::table::format_sig;
 use crate::scenario::Scenario;
 use crate::store::study::{Plan, Setting};
@@ -39,6 +42,8 @@ svg .band { stroke: none; fill-opacity: .16; }
 svg .series { fill: none; stroke-width: 2; }
 svg .series.grey { stroke: #9aa3ab; stroke-width: 1; }
 svg .whisker { stroke-width: 1.2; }
+svg .cell { stroke: #fff; stroke-width: .5; }
+svg .value { font-size: 11px; }
 table.points td { text-align: right; white-space: nowrap; }
 ul.legend { list-style: none; padding: 0; margin: .2rem 1.2rem .2rem 0; font-size: .84rem; display: inline-block; vertical-align: top; }
 "#;
@@ -56,7 +61,8 @@ pub fn render(plan: &Plan, s: &Scenario, summaries: &[Summary]) -> String {
     out.push_str(
         "<p class=\"note\">Each panel shows a metric's mean over the runs of each point (line or \
          dot) and its 90% band, from the 5th to the 95th percentile of the runs (shading or \
-         whisker).</p>\n</header>\n<main>\n",
+         whisker). A grid of two parameters shows each metric's mean as a heatmap \
+         instead.</p>\n</header>\n<main>\n",
     );
     let integer = metrics::is_count(s);
     let grid = plan.design.ends_with("grid");
@@ -68,9 +74,13 @@ pub fn render(plan: &Plan, s: &Scenario, summaries: &[Summary]) -> String {
     let panels: Vec<Panel> = (0..plan.factors.len())
         .map(|j| Panel::of(plan, j, grid))
         .collect();
+    let heatmap = (grid && plan.factors.len() == 2).then(|| Heatmap::of(plan));
     for (m, name) in names.iter().enumerate() {
         let is_count = integer.get(m).copied().unwrap_or(false);
-        out.push_str(&figure(plan, &panels, summaries, m, name, is_count, grid));
+        out.push_str(&match &heatmap {
+            Some(h) => h.figure(plan, summaries, m, name),
+            None => figure(plan, &panels, summaries, m, name, is_count, grid),
+        });
     }
     out.push_str(&points_table(plan, summaries));
     out.push_str(PAGE_END);
@@ -332,6 +342,197 @@ fn figure(
     )
 }
 
+/// The layout of the heatmaps of a two-factor grid: the first factor's settings across, the
+/// second's up, and the point at each cell.
+struct Heatmap {
+    columns: Vec<Setting>,
+    rows: Vec<Setting>,
+    /// `cells[row][column]`: the point with those settings, if the grid has it.
+    cells: Vec<Vec<Option<usize>>>,
+}
+
+/// Room around a heatmap: its y tick labels (levels) and axis label on the left, the colour
+/// bar on the right.
+const HEATMAP_MARGINS: Margins = Margins {
+    left: 150.0,
+    right: 190.0,
+    top: 30.0,
+    bottom: 48.0,
+};
+
+impl Heatmap {
+    fn of(plan: &Plan) -> Heatmap {
+        let settings = |j: usize| -> Vec<Setting> {
+            let mut v: Vec<Setting> = Vec::new();
+            for p in &plan.points {
+                if !v.contains(&p[j]) {
+                    v.push(p[j]);
+                }
+            }
+            if let Axis::Numbers { .. } = Axis::of(plan, j) {
+                v.sort_by(|a, b| match (a, b) {
+                    (Setting::Number(x), Setting::Number(y)) => x.total_cmp(y),
+                    _ => std::cmp::Ordering::Equal,
+                });
+            }
+            v
+        };
+        let (columns, rows) = (settings(0), settings(1));
+        let cells = rows
+            .iter()
+            .map(|r| {
+                columns
+                    .iter()
+                    .map(|c| plan.points.iter().position(|p| p[0] == *c && p[1] == *r))
+                    .collect()
+            })
+            .collect();
+        Heatmap {
+            columns,
+            rows,
+            cells,
+        }
+    }
+
+    /// Metric `m`'s mean at every cell, coloured on one scale from its lowest to its highest
+    /// mean, the value written in cells wide enough and shown on hover with its band.
+    fn figure(&self, plan: &Plan, summaries: &[Summary], m: usize, name: &str) -> String {
+        let (nc, nr) = (self.columns.len().max(1), self.rows.len().max(1));
+        let plot_h = (nr as f64 * 48.0).clamp(180.0, 420.0);
+        let r = HEATMAP_MARGINS.plot(0.0, 0.0, FIG_W, plot_h);
+        let (cw, ch) = (r.w / nc as f64, r.h / nr as f64);
+        let means = summaries.iter().map(|s| stat(s, m).mean);
+        let lo = means
+            .clone()
+            .filter(|x| x.is_finite())
+            .fold(f64::INFINITY, f64::min);
+        let hi = means
+            .filter(|x| x.is_finite())
+            .fold(f64::NEG_INFINITY, f64::max);
+        let (lo, hi) = match (lo.is_finite(), lo < hi) {
+            (false, _) => (0.0, 1.0),
+            (true, false) => (lo - 0.5, lo + 0.5),
+            (true, true) => (lo, hi),
+        };
+        let t = |v: f64| (v - lo) / (hi - lo);
+        // Every k-th tick label, so that labels stay about 70 units apart.
+        let every = |n: usize, space: f64| ((70.0 / space).ceil() as usize).clamp(1, n.max(1));
+        let sx = Scale::across(-0.5, nc as f64 - 0.5, r);
+        let sy = Scale::up(-0.5, nr as f64 - 0.5, r);
+        let label = |v: &Setting| match v {
+            Setting::Number(x) => format_sig(*x, 4),
+            level => level.to_string(),
+        };
+        let xticks: Vec<(f64, String)> = self
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % every(nc, cw) == 0)
+            .map(|(i, v)| (i as f64, label(v)))
+            .collect();
+        let yticks: Vec<(f64, String)> = self
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % every(nr, ch * 3.0) == 0)
+            .map(|(i, v)| (i as f64, label(v)))
+            .collect();
+        let mut svg = String::from("<g class=\"heatmap\">\n");
+        svg.push_str(&axes(
+            r,
+            sx,
+            sy,
+            &xticks,
+            &yticks,
+            &format!(
+                "mean {name} over {} and {}",
+                plan.factors[0], plan.factors[1]
+            ),
+            &plan.factors[0],
+            "",
+        ));
+        for (i, row) in self.cells.iter().enumerate() {
+            for (j, cell) in row.iter().enumerate() {
+                let Some(p) = *cell else { continue };
+                let st = stat(&summaries[p], m);
+                let (x, y) = (r.x + j as f64 * cw, r.bottom() - (i + 1) as f64 * ch);
+                let value = format_sig(st.mean, 3);
+                let _ = write!(
+                    svg,
+                    "<rect class=\"cell\" x=\"{x:.1}\" y=\"{y:.1}\" width=\"{:.1}\" \
+                     height=\"{:.1}\" fill=\"{}\"><title>{} = {}, {} = {}: mean {}, p5 {}, p95 {} \
+                     (point {p})</title></rect>",
+                    cw + 0.2,
+                    ch + 0.2,
+                    svg::sequential(t(st.mean)),
+                    esc(&plan.factors[0]),
+                    esc(&self.columns[j].to_string()),
+                    esc(&plan.factors[1]),
+                    esc(&self.rows[i].to_string()),
+                    format_sig(st.mean, 4),
+                    format_sig(st.p5, 4),
+                    format_sig(st.p95, 4),
+                );
+                if cw >= svg::text_width(&value, svg::FONT_PX, false) + 6.0 && ch >= 16.0 {
+                    let _ = write!(
+                        svg,
+                        "<text class=\"value\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" \
+                         style=\"fill:{}\">{value}</text>",
+                        x + cw / 2.0,
+                        y + ch / 2.0 + 4.0,
+                        if svg::light_text_on(t(st.mean)) {
+                            "#fff"
+                        } else {
+                            "#1b1f24"
+                        }
+                    );
+                }
+                svg.push('\n');
+            }
+        }
+        // The y axis label sits left of the level names, which can be long.
+        let (yx, yy) = (r.x - HEATMAP_MARGINS.left + 16.0, r.y + r.h / 2.0);
+        svg.push_str(&svg::fitted_text(
+            "",
+            yx,
+            yy,
+            &format!(" text-anchor=\"middle\" transform=\"rotate(-90 {yx:.1} {yy:.1})\""),
+            &plan.factors[1],
+            r.h,
+        ));
+        let bar = Rect {
+            x: r.right() + 30.0,
+            y: r.y + 16.0,
+            w: 16.0,
+            h: r.h - 16.0,
+        };
+        let bar_ticks: Vec<(f64, String)> = ticks(lo, hi, false)
+            .into_iter()
+            .map(|(v, text)| (t(v), text))
+            .collect();
+        svg.push_str(&svg::colour_bar(
+            bar,
+            true,
+            &bar_ticks,
+            &format!("mean {name}"),
+        ));
+        svg.push_str("</g>\n");
+        let open = svg::open(
+            HEATMAP_MARGINS.around(plot_h),
+            &format!(
+                "mean {name} over {} and {}",
+                esc(&plan.factors[0]),
+                esc(&plan.factors[1])
+            ),
+        );
+        let figure = svg::downloadable(&format!("{open}{svg}</svg>\n"), name, EXTRA_CSS);
+        format!(
+            "<figure class=\"metric\" id=\"metric-{name}\">\n<figcaption><h3>{name}</h3></figcaption>\n\
+             {figure}</figure>\n"
+        )
+    }
+}
+
 /// The points and the mean of every metric, as a table (the first rows of a large design).
 fn points_table(plan: &Plan, summaries: &[Summary]) -> String {
     let mut t = String::from(
@@ -396,9 +597,8 @@ mod tests {
         crate::scenario::load(std::path::Path::new("scenarios/baseline.toml")).expect("loads")
     }
 
-    #[test]
-    fn a_grid_draws_a_line_and_band_per_series_in_every_panel() {
-        let s = scenario();
+    /// A grid of ambassador levels (3) by capacities (2).
+    fn two_factor_grid(s: &Scenario) -> Plan {
         let levels = [Level::None, Level::Observer, Level::Equal];
         let mut points = Vec::new();
         for l in levels {
@@ -406,29 +606,64 @@ mod tests {
                 points.push(vec![Setting::Level(l), Setting::Number(x)]);
             }
         }
-        let plan = Plan::new(
+        Plan::new(
             "sweep grid",
-            &s,
+            s,
             vec![
                 "government.*.ambassador".into(),
                 "government.*.capacity".into(),
             ],
             points,
-        );
-        let html = render(&plan, &s, &summaries(&s, 6));
+        )
+    }
+
+    #[test]
+    fn a_two_factor_grid_draws_a_heatmap_cell_per_point_with_its_mean() {
+        let s = scenario();
+        let plan = two_factor_grid(&s);
+        let summaries = summaries(&s, 6);
+        let html = render(&plan, &s, &summaries);
         assert_self_contained(&html);
         let metrics = metrics::names(&s).len();
-        assert_eq!(assert_downloads(&html, EXTRA_CSS), metrics);
         assert_eq!(html.matches("<figure class=\"metric\"").count(), metrics);
-        // Per metric: 2 lines against the level (one per capacity), 3 against capacity.
-        assert_eq!(html.matches("<path class=\"series\"").count(), metrics * 5);
-        assert_eq!(html.matches("<path class=\"band\"").count(), metrics * 5);
-        assert_eq!(
-            html.matches("<circle class=\"point\"").count(),
-            metrics * 6 * 2
+        assert_eq!(assert_downloads(&html, EXTRA_CSS), metrics);
+        assert_eq!(html.matches("<g class=\"heatmap\">").count(), metrics);
+        assert_eq!(html.matches("<rect class=\"cell\"").count(), metrics * 6);
+        assert_eq!(html.matches("<g class=\"colour-bar\">").count(), metrics);
+        assert_eq!(html.matches("<path class=\"series").count(), 0, "no lines");
+        // Point 3 is (observer, 0.5): its cell says so, with metric 0's mean.
+        let mean = format_sig(summaries[3].metrics[0].summary.mean, 4);
+        let title = format!(
+            "<title>government.*.ambassador = observer, government.*.capacity = 0.5: mean {mean},"
         );
-        assert!(html.contains(">observer</text>"), "levels label the x axis");
+        assert!(html.contains(&title), "{title}");
+        // Levels across in their order, capacities up in increasing order.
+        let first = &html[html.find("<g class=\"heatmap\">").expect("a heatmap")..];
+        assert!(first.find(">none</text>") < first.find(">observer</text>"));
+        assert!(first.find(">observer</text>") < first.find(">equal</text>"));
         assert!(!html.contains("NaN") && !html.contains("inf\""));
+    }
+
+    #[test]
+    fn a_one_factor_grid_draws_a_line_and_band() {
+        let s = scenario();
+        let points = [0.2, 0.5, 0.8]
+            .iter()
+            .map(|&x| vec![Setting::Number(x)])
+            .collect();
+        let plan = Plan::new(
+            "sweep grid",
+            &s,
+            vec!["government.*.capacity".into()],
+            points,
+        );
+        let html = render(&plan, &s, &summaries(&s, 3));
+        assert_self_contained(&html);
+        let metrics = metrics::names(&s).len();
+        assert_eq!(html.matches("<path class=\"series\"").count(), metrics);
+        assert_eq!(html.matches("<path class=\"band\"").count(), metrics);
+        assert_eq!(html.matches("<circle class=\"point\"").count(), metrics * 3);
+        assert_eq!(html.matches("<rect class=\"cell\"").count(), 0);
     }
 
     #[test]
