@@ -6,8 +6,10 @@
 //! the grid on a viridis colour scale with its legend, the value written in cells wide enough
 //! and shown on hover. In other grids, points that share the values of the other parameters
 //! form one series: a line through the means and a shaded band, one colour per series (up to
-//! eight; more series are drawn as grey lines without bands). In a Latin hypercube every point stands alone: a dot at
-//! its mean and a whisker over its band. Ambassador levels sit at evenly spaced positions.
+//! eight; more series are drawn as grey lines without bands). In a Latin hypercube every point
+//! stands alone: a dot at its mean and a whisker over its band, coloured (with two or more
+//! parameters) by another parameter, named under the panel with its colour bar. Ambassador
+//! levels sit at evenly spaced positions.
 //!
 //! [`render`] only builds a string: no I/O.
 
@@ -217,7 +219,18 @@ fn figure(
     let columns = factors.clamp(1, COLUMNS);
     let rows = factors.div_ceil(columns);
     let cell_w = FIG_W / columns as f64;
-    let cell_h = MARGINS.around(PANEL_H);
+    // A Latin hypercube of two or more parameters colours its points by another parameter,
+    // with a colour bar under each panel.
+    let coloured_by = !grid && factors > 1;
+    let margins = if coloured_by {
+        Margins {
+            bottom: MARGINS.bottom + 50.0,
+            ..MARGINS
+        }
+    } else {
+        MARGINS
+    };
+    let cell_h = margins.around(PANEL_H);
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     for s in summaries {
         let st = stat(s, m);
@@ -237,12 +250,14 @@ fn figure(
     let mut svg = String::new();
     let mut legend = String::new();
     for (j, Panel { axis, series }) in panels.iter().enumerate() {
-        let r = MARGINS.plot(
+        let r = margins.plot(
             (j % columns) as f64 * cell_w,
             (j / columns) as f64 * cell_h,
             cell_w,
             PANEL_H,
         );
+        // The parameter that colours this panel's points: the first one it is not against.
+        let by = coloured_by.then(|| ColourBy::of(plan, usize::from(j == 0)));
         let sx = axis.scale(r);
         let sy = Scale::up(lo, hi, r);
         svg.push_str(&axes(
@@ -288,7 +303,17 @@ fn figure(
                 let (x, y) = at(i, st.mean);
                 let (_, y5) = at(i, st.p5);
                 let (_, y95) = at(i, st.p95);
-                let colour = if grid { colour } else { PALETTE[0] };
+                let colour = match (&by, grid) {
+                    (Some(by), _) => by.colour(plan.points[i][by.factor]),
+                    (None, true) => colour.to_string(),
+                    (None, false) => PALETTE[0].to_string(),
+                };
+                let by_value = by.as_ref().map_or(String::new(), |by| {
+                    format!(
+                        "; {} = {}",
+                        plan.factors[by.factor], plan.points[i][by.factor]
+                    )
+                });
                 if members.len() == 1 {
                     let _ = writeln!(
                         svg,
@@ -299,12 +324,27 @@ fn figure(
                 let _ = writeln!(
                     svg,
                     "<circle class=\"point\" fill=\"{colour}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"2.6\">\
-                     <title>point {i}: mean {}, p5 {}, p95 {}</title></circle>",
+                     <title>point {i}: mean {}, p5 {}, p95 {}{}</title></circle>",
                     format_sig(st.mean, 4),
                     format_sig(st.p5, 4),
-                    format_sig(st.p95, 4)
+                    format_sig(st.p95, 4),
+                    esc(&by_value)
                 );
             }
+        }
+        if let Some(by) = &by {
+            let bar = Rect {
+                x: r.x,
+                y: r.bottom() + 70.0,
+                w: r.w,
+                h: 9.0,
+            };
+            svg.push_str(&svg::colour_bar(
+                bar,
+                false,
+                &by.ticks(),
+                &format!("colour: {}", plan.factors[by.factor]),
+            ));
         }
         if grid && factors > 1 && coloured && series.len() > 1 {
             let _ = write!(
@@ -340,6 +380,48 @@ fn figure(
         "<figure class=\"metric\" id=\"metric-{name}\">\n<figcaption><h3>{name}</h3></figcaption>\n\
          {legend}{figure}</figure>\n"
     )
+}
+
+/// How the points of a Latin hypercube's panel are coloured: by the setting of `factor`, on
+/// the sequential scale from its lowest to its highest value (levels evenly spaced).
+struct ColourBy {
+    factor: usize,
+    axis: Axis,
+}
+
+impl ColourBy {
+    fn of(plan: &Plan, factor: usize) -> ColourBy {
+        ColourBy {
+            factor,
+            axis: Axis::of(plan, factor),
+        }
+    }
+
+    /// Where `v` sits on the colour scale, 0 to 1.
+    fn t(&self, v: Setting) -> f64 {
+        match &self.axis {
+            Axis::Numbers { lo, hi } => (self.axis.position(v) - lo) / (hi - lo),
+            Axis::Levels(levels) if levels.len() > 1 => {
+                self.axis.position(v) / (levels.len() - 1) as f64
+            }
+            Axis::Levels(_) => 0.5,
+        }
+    }
+
+    fn colour(&self, v: Setting) -> String {
+        svg::sequential(self.t(v))
+    }
+
+    /// The colour bar's ticks: round numbers, or every level.
+    fn ticks(&self) -> Vec<(f64, String)> {
+        match &self.axis {
+            Axis::Numbers { lo, hi } => ticks(*lo, *hi, false)
+                .into_iter()
+                .map(|(v, text)| ((v - lo) / (hi - lo), text))
+                .collect(),
+            Axis::Levels(levels) => levels.iter().map(|l| (self.t(*l), l.to_string())).collect(),
+        }
+    }
 }
 
 /// The layout of the heatmaps of a two-factor grid: the first factor's settings across, the
@@ -664,6 +746,58 @@ mod tests {
         assert_eq!(html.matches("<path class=\"band\"").count(), metrics);
         assert_eq!(html.matches("<circle class=\"point\"").count(), metrics * 3);
         assert_eq!(html.matches("<rect class=\"cell\"").count(), 0);
+    }
+
+    /// Against the first parameter, points are coloured by the second; against the others,
+    /// by the first; each panel names its colour in a colour bar.
+    #[test]
+    fn a_latin_hypercube_colours_its_points_by_another_parameter() {
+        let s = scenario();
+        let levels = [Level::None, Level::Observer, Level::Equal, Level::Observer];
+        let points: Vec<Vec<Setting>> = (0..4)
+            .map(|i| {
+                vec![
+                    Setting::Number(0.2 + i as f64 / 10.0),
+                    Setting::Level(levels[i]),
+                ]
+            })
+            .collect();
+        let plan = Plan::new(
+            "sweep lhs",
+            &s,
+            vec![
+                "government.*.capacity".into(),
+                "government.*.ambassador".into(),
+            ],
+            points,
+        );
+        let html = render(&plan, &s, &summaries(&s, 4));
+        assert_self_contained(&html);
+        let metrics = metrics::names(&s).len();
+        assert_eq!(
+            html.matches("<g class=\"colour-bar\">").count(),
+            2 * metrics
+        );
+        let figure = &html[html.find("<figure class=\"metric\"").expect("a figure")..];
+        let figure = &figure[..figure.find("</figure>").expect("closed")];
+        assert!(figure.contains(">colour: government.*.ambassador</text>"));
+        assert!(figure.contains(">colour: government.*.capacity</text>"));
+        let fills: Vec<&str> = figure
+            .split("<circle class=\"point\" fill=\"")
+            .skip(1)
+            .map(|c| &c[..7])
+            .collect();
+        // Against capacity, by level (none, observer, equal: 0, 1/2, 1); then against the
+        // level, by capacity (0.2 to 0.5: 0 to 1).
+        let by_level = [0.0, 0.5, 1.0, 0.5].map(svg::sequential);
+        let by_capacity = [0.0, 1.0 / 3.0, 2.0 / 3.0, 1.0].map(svg::sequential);
+        let expected: Vec<&str> = by_level
+            .iter()
+            .chain(&by_capacity)
+            .map(|c| c.as_str())
+            .collect();
+        assert_eq!(fills, expected);
+        assert!(figure.contains("; government.*.ambassador = equal</title>"));
     }
 
     #[test]
