@@ -36,14 +36,18 @@ svg .muted { fill: #5f6b76; }
 table.indices td { text-align: right; white-space: nowrap; }
 "#;
 
-/// Renders the sensitivity report.
+/// Renders the sensitivity report, its metrics in `order` (indices into `analyses`; those
+/// left out are not drawn).
 pub fn render(
     plan: &Plan,
     s: &Scenario,
     method: Method,
     resamples: usize,
     analyses: &[(String, Analysis)],
+    order: &[usize],
 ) -> String {
+    let analyses: Vec<&(String, Analysis)> =
+        order.iter().filter_map(|&m| analyses.get(m)).collect();
     let (bars, explain) = match method {
         Method::Sobol => (
             ["S1 (first order)", "ST (total)"],
@@ -69,10 +73,10 @@ pub fn render(
          &nbsp; <span class=\"swatch\" style=\"background:{}\"></span>{}</p>\n</header>\n<main>",
         PALETTE[0], bars[0], PALETTE[1], bars[1],
     );
-    for (name, a) in analyses {
+    for (name, a) in analyses.iter().copied() {
         out.push_str(&figure(&plan.factors, name, a));
     }
-    out.push_str(&numbers(&plan.factors, analyses));
+    out.push_str(&numbers(&plan.factors, &analyses));
     out.push_str(PAGE_END);
     out
 }
@@ -269,7 +273,7 @@ fn mu_sigma(params: &[String], name: &str, e: &morris::Effects) -> String {
 }
 
 /// Every number of the charts, as a table.
-fn numbers(params: &[String], analyses: &[(String, Analysis)]) -> String {
+fn numbers(params: &[String], analyses: &[&(String, Analysis)]) -> String {
     let mut t = String::from(
         "<section>\n<h2>Numbers</h2>\n<div class=\"scroll\"><table class=\"summary indices\"><thead><tr><th>metric</th><th>parameter</th>",
     );
@@ -357,7 +361,14 @@ mod tests {
                 conf: 0.01,
             }],
         });
-        let html = render(&plan, &s, Method::Sobol, 100, &[("capture".into(), sobol)]);
+        let html = render(
+            &plan,
+            &s,
+            Method::Sobol,
+            100,
+            &[("capture".into(), sobol)],
+            &[0],
+        );
         assert_self_contained(&html);
         assert_eq!(assert_downloads(&html, EXTRA_CSS), 1);
         assert_eq!(html.matches("<rect class=\"bar\"").count(), 4);
@@ -374,7 +385,14 @@ mod tests {
             sigma: vec![f64::NAN, 0.05],
             mu_star_conf: vec![f64::NAN, 0.01],
         });
-        let html = render(&plan, &s, Method::Morris, 100, &[("trust".into(), morris)]);
+        let html = render(
+            &plan,
+            &s,
+            Method::Morris,
+            100,
+            &[("trust".into(), morris)],
+            &[0],
+        );
         assert_self_contained(&html);
         assert_eq!(
             html.matches("<rect class=\"bar\"").count(),

@@ -50,8 +50,9 @@ table.points td { text-align: right; white-space: nowrap; }
 ul.legend { list-style: none; padding: 0; margin: .2rem 1.2rem .2rem 0; font-size: .84rem; display: inline-block; vertical-align: top; }
 "#;
 
-/// Renders the sweep report.
-pub fn render(plan: &Plan, s: &Scenario, summaries: &[Summary]) -> String {
+/// Renders the sweep report, its metrics in `order` (indices into the summaries' metrics;
+/// those left out are not drawn).
+pub fn render(plan: &Plan, s: &Scenario, summaries: &[Summary], order: &[usize]) -> String {
     let mut out = String::with_capacity(64 * 1024);
     out.push_str(&study_page_start(
         "sweep",
@@ -77,14 +78,15 @@ pub fn render(plan: &Plan, s: &Scenario, summaries: &[Summary]) -> String {
         .map(|j| Panel::of(plan, j, grid))
         .collect();
     let heatmap = (grid && plan.factors.len() == 2).then(|| Heatmap::of(plan));
-    for (m, name) in names.iter().enumerate() {
+    for &m in order {
+        let Some(name) = names.get(m) else { continue };
         let is_count = integer.get(m).copied().unwrap_or(false);
         out.push_str(&match &heatmap {
             Some(h) => h.figure(plan, summaries, m, name),
             None => figure(plan, &panels, summaries, m, name, is_count, grid),
         });
     }
-    out.push_str(&points_table(plan, summaries));
+    out.push_str(&points_table(plan, summaries, order));
     out.push_str(PAGE_END);
     out
 }
@@ -616,7 +618,7 @@ impl Heatmap {
 }
 
 /// The points and the mean of every metric, as a table (the first rows of a large design).
-fn points_table(plan: &Plan, summaries: &[Summary]) -> String {
+fn points_table(plan: &Plan, summaries: &[Summary], order: &[usize]) -> String {
     let mut t = String::from(
         "<section>\n<h2>Points</h2>\n<div class=\"scroll\"><table class=\"summary points\"><thead><tr><th>point</th>",
     );
@@ -624,7 +626,7 @@ fn points_table(plan: &Plan, summaries: &[Summary]) -> String {
         let _ = write!(t, "<th>{}</th>", esc(f));
     }
     if let Some(first) = summaries.first() {
-        for m in &first.metrics {
+        for m in order.iter().filter_map(|&m| first.metrics.get(m)) {
             let _ = write!(t, "<th class=\"num\">{}</th>", esc(&m.metric));
         }
     }
@@ -640,7 +642,7 @@ fn points_table(plan: &Plan, summaries: &[Summary]) -> String {
         for v in point {
             let _ = write!(t, "<td>{}</td>", esc(&v.to_string()));
         }
-        for m in &s.metrics {
+        for m in order.iter().filter_map(|&m| s.metrics.get(m)) {
             let _ = write!(t, "<td>{}</td>", format_sig(m.summary.mean, 4));
         }
         t.push_str("</tr>\n");
@@ -675,6 +677,11 @@ mod tests {
             .collect()
     }
 
+    /// Every metric of `s`, in their usual order.
+    fn every(s: &Scenario) -> Vec<usize> {
+        (0..metrics::names(s).len()).collect()
+    }
+
     fn scenario() -> Scenario {
         crate::scenario::load(std::path::Path::new("scenarios/baseline.toml")).expect("loads")
     }
@@ -704,7 +711,7 @@ mod tests {
         let s = scenario();
         let plan = two_factor_grid(&s);
         let summaries = summaries(&s, 6);
-        let html = render(&plan, &s, &summaries);
+        let html = render(&plan, &s, &summaries, &every(&s));
         assert_self_contained(&html);
         let metrics = metrics::names(&s).len();
         assert_eq!(html.matches("<figure class=\"metric\"").count(), metrics);
@@ -739,7 +746,7 @@ mod tests {
             vec!["government.*.capacity".into()],
             points,
         );
-        let html = render(&plan, &s, &summaries(&s, 3));
+        let html = render(&plan, &s, &summaries(&s, 3), &every(&s));
         assert_self_contained(&html);
         let metrics = metrics::names(&s).len();
         assert_eq!(html.matches("<path class=\"series\"").count(), metrics);
@@ -771,7 +778,7 @@ mod tests {
             ],
             points,
         );
-        let html = render(&plan, &s, &summaries(&s, 4));
+        let html = render(&plan, &s, &summaries(&s, 4), &every(&s));
         assert_self_contained(&html);
         let metrics = metrics::names(&s).len();
         assert_eq!(
@@ -812,10 +819,35 @@ mod tests {
             vec!["government.*.capacity".into()],
             points,
         );
-        let html = render(&plan, &s, &summaries(&s, 4));
+        let html = render(&plan, &s, &summaries(&s, 4), &every(&s));
         assert_self_contained(&html);
         let metrics = metrics::names(&s).len();
         assert_eq!(html.matches("<line class=\"whisker\"").count(), metrics * 4);
         assert_eq!(html.matches("<path class=\"series").count(), 0);
+    }
+
+    /// The figures and the table's columns follow the order asked for; metrics left out
+    /// are not drawn.
+    #[test]
+    fn metrics_come_in_the_order_given() {
+        let s = scenario();
+        let names = metrics::names(&s);
+        let plan = two_factor_grid(&s);
+        let html = render(&plan, &s, &summaries(&s, 6), &[3, 0]);
+        let figures: Vec<&str> = html
+            .split("<figure class=\"metric\" id=\"metric-")
+            .skip(1)
+            .map(|f| &f[..f.find('"').expect("quote")])
+            .collect();
+        assert_eq!(figures, [names[3].as_str(), names[0].as_str()]);
+        let table = &html[html
+            .find("<table class=\"summary points\">")
+            .expect("a table")..];
+        let (third, first) = (
+            table.find(&format!(">{}</th>", names[3])).expect("asked"),
+            table.find(&format!(">{}</th>", names[0])).expect("asked"),
+        );
+        assert!(third < first);
+        assert!(!table.contains(&format!(">{}</th>", names[1])));
     }
 }
