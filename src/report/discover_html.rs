@@ -112,11 +112,12 @@ fn limits(cases: &Cases, b: &PrimBox) -> String {
         let y = 20.0 + row * k as f64;
         let _ = writeln!(
             g,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\"><title>{}</title>{}</text>\
              <rect x=\"{x0}\" y=\"{:.1}\" width=\"{:.1}\" height=\"12\" fill=\"#d9dee3\"/>",
             x0 - 10.0,
             y + 10.0,
-            esc(&svg::truncate(&input.name, 44)),
+            esc(&input.name),
+            esc(&svg::fit(&input.name, x0 - 14.0, svg::FONT_PX)),
             y,
             x1 - x0
         );

@@ -125,6 +125,7 @@ body { margin: 2rem auto; max-width: 1180px; padding: 0 1.5rem; color: var(--fg)
   font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
 h1 { font-size: 1.7rem; margin: 0 0 .3rem; }
 h2 { font-size: 1.25rem; margin: 2.2rem 0 .4rem; padding-bottom: .2rem; border-bottom: 2px solid var(--fg); }
+h3, figcaption { overflow-wrap: anywhere; }
 h3 { font-size: 1.02rem; margin: 0; font-family: ui-monospace, "SF Mono", Menlo, Consolas, monospace; }
 p { margin: .35rem 0; }
 .muted, .note { color: var(--muted); }

@@ -26,8 +26,6 @@ const MARGINS: Margins = Margins {
 /// Height of one bar, and the gap after a parameter's pair of bars.
 const BAR: f64 = 11.0;
 const GAP: f64 = 12.0;
-/// Longest parameter name drawn in full.
-const NAME_CHARS: usize = 38;
 
 const EXTRA_CSS: &str = r#"
 svg .whisker { stroke: #1b1f24; stroke-width: 1.2; }
@@ -131,7 +129,7 @@ fn figure(params: &[String], name: &str, a: &Analysis) -> String {
             r.x - 8.0,
             top + BAR + 4.0,
             esc(p),
-            esc(&truncate(p, NAME_CHARS))
+            esc(&svg::fit(p, MARGINS.left - 12.0, svg::FONT_PX))
         );
         for (k, (v, c)) in bars(a, j).into_iter().enumerate() {
             if !v.is_finite() {
