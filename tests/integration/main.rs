@@ -12,6 +12,7 @@ mod model_limits;
 mod model_v2;
 mod prim;
 mod reliability;
+mod reports;
 mod scenario_errors;
 mod sensitivity;
 mod study;
