@@ -145,14 +145,18 @@ const BAR_STEPS: usize = 40;
 /// `vertical`, else at the left), `ticks` at their positions 0 to 1 along it, and `label`
 /// naming what the colour shows (above the bar).
 pub(crate) fn colour_bar(r: Rect, vertical: bool, ticks: &[(f64, String)], label: &str) -> String {
-    let mut s = String::from("<g class=\"colour-bar\">\n");
+    let mut s = String::from("<g class=\"colour-bar\" shape-rendering=\"crispEdges\">\n");
     let _ = writeln!(
         s,
         "<text class=\"legend-label\" x=\"{:.1}\" y=\"{:.1}\"><title>{}</title>{}</text>",
         r.x,
         r.y - 6.0,
         esc(label),
-        esc(&fit(label, if vertical { 150.0 } else { r.w }, FONT_PX))
+        esc(&fit(
+            label,
+            if vertical { 150.0 } else { title_width(r) },
+            FONT_PX
+        ))
     );
     for k in 0..BAR_STEPS {
         let t = (k as f64 + 0.5) / BAR_STEPS as f64;
@@ -385,7 +389,7 @@ pub(crate) fn axes(
     // Every label fits its side of the plot area: cut with an ellipsis, whole on hover.
     let (yx, yy) = (r.x - 44.0, r.y + r.h / 2.0);
     for line in [
-        fitted_text("title", r.x, r.y - 10.0, "", title, r.w),
+        fitted_text("title", r.x, r.y - 10.0, "", title, title_width(r)),
         fitted_text(
             "",
             r.x + r.w / 2.0,
@@ -464,6 +468,16 @@ pub(crate) fn fitted_text(
         esc(&shown)
     )
 }
+
+/// How far a panel's title may run from its plot area's left edge: over the plot area and
+/// [`TITLE_OVERHANG`] into the gap before the next panel (whose title starts at least 60
+/// units after this plot area in every report), never past the figure.
+fn title_width(r: Rect) -> f64 {
+    (r.w + TITLE_OVERHANG).min(FIG_W - r.x - 4.0)
+}
+
+/// See [`title_width`].
+const TITLE_OVERHANG: f64 = 50.0;
 
 /// `s` cut to at most `max` characters, with an ellipsis when cut.
 pub(crate) fn truncate(s: &str, max: usize) -> String {

@@ -718,7 +718,7 @@ mod tests {
         assert_eq!(assert_downloads(&html, EXTRA_CSS), metrics);
         assert_eq!(html.matches("<g class=\"heatmap\">").count(), metrics);
         assert_eq!(html.matches("<rect class=\"cell\"").count(), metrics * 6);
-        assert_eq!(html.matches("<g class=\"colour-bar\">").count(), metrics);
+        assert_eq!(html.matches("<g class=\"colour-bar\"").count(), metrics);
         assert_eq!(html.matches("<path class=\"series").count(), 0, "no lines");
         // Point 3 is (observer, 0.5): its cell says so, with metric 0's mean.
         let mean = format_sig(summaries[3].metrics[0].summary.mean, 4);
@@ -781,10 +781,7 @@ mod tests {
         let html = render(&plan, &s, &summaries(&s, 4), &every(&s));
         assert_self_contained(&html);
         let metrics = metrics::names(&s).len();
-        assert_eq!(
-            html.matches("<g class=\"colour-bar\">").count(),
-            2 * metrics
-        );
+        assert_eq!(html.matches("<g class=\"colour-bar\"").count(), 2 * metrics);
         let figure = &html[html.find("<figure class=\"metric\"").expect("a figure")..];
         let figure = &figure[..figure.find("</figure>").expect("closed")];
         assert!(figure.contains(">colour: government.*.ambassador</text>"));

@@ -113,7 +113,7 @@ fn a_latin_hypercube_colours_points_by_another_parameter() {
         &dir.path().join("lhs"),
     );
     // Two panels per metric, each with a colour bar naming the other parameter.
-    assert_eq!(html.matches("<g class=\"colour-bar\">").count(), 19 * 2);
+    assert_eq!(html.matches("<g class=\"colour-bar\"").count(), 19 * 2);
     assert!(html.contains(">colour: government.*.capacity*</text>"));
     assert!(html.contains(">colour: model.ambassador.stakes.equal</text>"));
     assert_eq!(html.matches("<rect class=\"cell\"").count(), 0);
