@@ -1,5 +1,7 @@
 //! SVG building blocks shared by the HTML reports: the figure width, margins around plot
-//! areas, scales, axes with round ticks, colours, and HTML escaping. Strings only: no I/O.
+//! areas, scales, axes with round ticks, text fitted to its room, colours (the categorical
+//! palette and the sequential scale with its colour bar), each figure's SVG download link,
+//! and HTML escaping. Strings only: no I/O.
 
 use std::fmt::Write;
 
