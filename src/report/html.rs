@@ -389,8 +389,15 @@ fn figures(c: &Comparison) -> String {
          the mean difference as a solid line.</p>\n",
     );
     if let Some(base) = c.samples.first() {
-        for (m, name) in base.names.iter().enumerate() {
-            h.push_str(&figure(c, m, name));
+        // The metrics the comparison shows (`compare --metric`, in its order), else all.
+        let shown: Vec<&String> = match c.pairs.first() {
+            Some(pair) => pair.metrics.iter().map(|m| &m.metric).collect(),
+            None => base.names.iter().collect(),
+        };
+        for name in shown {
+            if let Some(m) = base.names.iter().position(|n| n == name) {
+                h.push_str(&figure(c, m, name));
+            }
         }
     }
     h.push_str("</section>\n");

@@ -290,6 +290,26 @@ fn compare_shows_the_metrics_asked_for_in_their_order() {
         "only the metrics asked for: {csv}"
     );
     assert!(first_trust < first_capture, "in the order asked for: {csv}");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let report = dir.path().join("r.html");
+    compare(&[
+        "baseline",
+        "tech-literacy",
+        "--metric",
+        "trust",
+        "--metric",
+        "capture",
+        "--report",
+        report.to_str().expect("utf-8 path"),
+    ])
+    .success();
+    let html = fs::read_to_string(&report).expect("report");
+    let headings: Vec<&str> = html
+        .split("<figure class=\"metric\"")
+        .skip(1)
+        .filter_map(|f| f.split("<h3>").nth(1)?.split("</h3>").next())
+        .collect();
+    assert_eq!(headings, ["trust", "capture"], "the report's figures");
     let misspelt = compare(&["baseline", "tech-literacy", "--metric", "captur"]).code(2);
     assert_stderr_has(
         &misspelt,
