@@ -391,8 +391,10 @@ fn figures(c: &Comparison) -> String {
     if let Some(base) = c.samples.first() {
         // The metrics the comparison shows (`compare --metric`, in its order), else all.
         let shown: Vec<&String> = match c.pairs.first() {
-            Some(pair) => pair.metrics.iter().map(|m| &m.metric).collect(),
-            None => base.names.iter().collect(),
+            Some(pair) if !pair.metrics.is_empty() => {
+                pair.metrics.iter().map(|m| &m.metric).collect()
+            }
+            _ => base.names.iter().collect(),
         };
         for name in shown {
             if let Some(m) = base.names.iter().position(|n| n == name) {
