@@ -126,7 +126,7 @@ pub fn sensitivity(args: &SensitivityArgs, argv: &[String]) -> Result<(), Error>
         ),
     )?;
     if !args.study.exec.quiet {
-        for warning in noisy_indices(&plan.factors, &analyses) {
+        for warning in noisy_indices(&plan.factors, &analyses, &shown) {
             eprintln!("warning: {warning}");
         }
     }
@@ -174,22 +174,36 @@ pub(crate) fn sobol_sample_warnings(samples: usize) -> Vec<String> {
 }
 
 /// First-order indices outside [-0.05, 1.05]: no true index lies there, so the estimate is
-/// noise, and more samples (or runs per point) would narrow it.
+/// noise, and more samples (or runs per point) would narrow it. One line per index of the
+/// metrics shown (`shown`), then one line counting those of the other metrics.
 pub(crate) fn noisy_indices(
     factors: &[String],
     analyses: &[(String, sa::Analysis)],
+    shown: &[usize],
 ) -> Vec<String> {
     let mut warnings = Vec::new();
-    for (metric, a) in analyses {
+    let mut elsewhere = 0;
+    for (m, (metric, a)) in analyses.iter().enumerate() {
         let sa::Analysis::Sobol(ix) = a else { continue };
         for (factor, &s1) in factors.iter().zip(&ix.s1) {
-            if !(-0.05..=1.05).contains(&s1) {
+            if (-0.05..=1.05).contains(&s1) {
+                continue;
+            }
+            if shown.contains(&m) {
                 warnings.push(format!(
                     "S1 of {factor} for {metric} is {s1:.3}, outside [-0.05, 1.05]: estimation \
                      noise; more --samples (or --runs per point) will narrow it"
                 ));
+            } else {
+                elsewhere += 1;
             }
         }
+    }
+    if elsewhere > 0 {
+        warnings.push(format!(
+            "{elsewhere} S1 of metrics not shown lie outside [-0.05, 1.05] (sensitivity.csv): \
+             estimation noise; more --samples (or --runs per point) will narrow them"
+        ));
     }
     warnings
 }
@@ -228,9 +242,15 @@ mod tests {
             ("capture".to_string(), indices(vec![-0.04, 1.05, 0.5])),
             ("trust".to_string(), indices(vec![-0.2, 0.3, 1.3])),
         ];
-        let warnings = noisy_indices(&factors, &analyses);
+        let warnings = noisy_indices(&factors, &analyses, &[1]);
         assert_eq!(warnings.len(), 2, "{warnings:?}");
         assert!(warnings[0].starts_with("S1 of a for trust is -0.200"));
         assert!(warnings[1].starts_with("S1 of c for trust is 1.300"));
+        let hidden = noisy_indices(&factors, &analyses, &[0]);
+        assert_eq!(hidden.len(), 1, "{hidden:?}");
+        assert!(
+            hidden[0].starts_with("2 S1 of metrics not shown"),
+            "{hidden:?}"
+        );
     }
 }
