@@ -41,7 +41,9 @@ __all__ = [
     "ScenarioError",
     "ScenarioNotFoundError",
     "UsageError",
+    "Comparison",
     "bundled",
+    "compare",
     "load",
     "run",
 ]
@@ -343,3 +345,119 @@ def run(
         if bar is not None:
             bar.close()  # type: ignore[attr-defined]
     return Result(scenario, files, seconds)
+
+
+def _comparison_frame_class():
+    """The DataFrame subclass of ``compare``'s result, made when pandas is first needed."""
+    import pandas as pd
+
+    class Comparison(pd.DataFrame):
+        """``compare``'s statistics as a DataFrame (``compare --format csv``: one row per
+        scenario and metric), with ``report(path)`` for the HTML and ``table()`` for the
+        terminal table. Slices and copies are plain DataFrames."""
+
+        _metadata = ["_core"]
+
+        @property
+        def _constructor(self):
+            return pd.DataFrame
+
+        def report(self, path: PathLike) -> str:
+            """Writes the self-contained HTML report of ``compare --report``."""
+            path = _path(path, "report's path")
+            self._core.write_report(path)
+            return path
+
+        def table(self) -> str:
+            """The table ``netstates compare`` prints, with its verdicts."""
+            return self._core.table()
+
+        def csv(self) -> str:
+            """The text of ``compare --format csv``."""
+            return self._core.csv()
+
+    return Comparison
+
+
+_COMPARISON = None
+
+
+def compare(
+    *inputs: Any,
+    runs: Optional[int] = None,
+    seed: Optional[int] = None,
+    labels: Optional[list] = None,
+    metrics: Optional[list] = None,
+    jobs: Optional[int] = None,
+    resamples: int = 2000,
+    progress: Optional[bool] = None,
+):
+    """Compares outcome distributions, each input against the first, as ``netstates
+    compare`` does, and returns its statistics as a DataFrame (``compare --format csv``)
+    with ``.report(path)`` (the HTML) and ``.table()``.
+
+    An input is a Scenario, a path (a result directory that ``netstates run`` wrote, else a
+    scenario file or bundled name) or a Result. Scenarios run now with the same ``runs`` and
+    ``seed`` (default: the first scenario's), so they share their random numbers; ``labels``
+    names the inputs (default: the scenario names), ``metrics`` keeps those metrics only.
+    """
+    global _COMPARISON
+    if len(inputs) < 2:
+        raise UsageError(f"compare takes at least two inputs, got {len(inputs)}")
+    for name, value in (("labels", labels), ("metrics", metrics)):
+        if value is not None and (
+            isinstance(value, str)
+            or not isinstance(value, (list, tuple))
+            or not all(isinstance(v, str) for v in value)
+        ):
+            raise ArgumentTypeError(f"{name} must be a list of str, got {value!r}")
+    if isinstance(resamples, bool) or not isinstance(resamples, int) or resamples < 0:
+        raise ArgumentTypeError(f"resamples must be a whole number >= 0, got {resamples!r}")
+    resolved = []
+    for item in inputs:
+        if isinstance(item, (Scenario, Result)):
+            resolved.append(item)
+        elif isinstance(item, (str, os.PathLike)) and os.path.isdir(_path(item, "an input")):
+            resolved.append(_path(item, "an input"))
+        else:
+            resolved.append(load(_path(item, "compare's input")))
+    first = next((x for x in resolved if isinstance(x, Scenario)), None)
+    runs = runs if runs is not None else (first.runs if first is not None else 1000)
+    seed = seed if seed is not None else (first.seed if first is not None else 0)
+    _whole(runs, "runs"), _whole(seed, "seed")
+
+    names, known = [], None
+    for x in resolved:
+        if isinstance(x, (Scenario, Result)):
+            sc = x if isinstance(x, Scenario) else x.scenario
+            name, its_metrics = sc.name, sc.metrics
+        else:
+            name, its_metrics = _core.result_info(x)
+        names.append(name)
+        if known is None:
+            known = list(its_metrics)
+    chosen = list(metrics or [])
+    labels = _core.compare_labels(
+        names, list(labels) if labels is not None else None, chosen, known
+    )
+    with tempfile.TemporaryDirectory(prefix="netstates-compare-") as tmp:
+        dirs, sources = [], []
+        for i, x in enumerate(resolved):
+            if isinstance(x, Scenario):
+                r = run(x, runs=runs, seed=seed, jobs=jobs, progress=progress)
+                dirs.append(r.save(os.path.join(tmp, str(i))))
+                sources.append(x.source)
+            elif isinstance(x, Result):
+                dirs.append(x.save(os.path.join(tmp, str(i))))
+                sources.append(x.scenario.source)
+            else:
+                dirs.append(x)
+                sources.append(x)
+        core = _core.compare(dirs, sources, labels, seed, resamples, chosen)
+    if _COMPARISON is None:
+        _COMPARISON = _comparison_frame_class()
+    import pandas as pd
+
+    frame = _COMPARISON(pd.read_csv(io.StringIO(core.csv()), float_precision="round_trip"))
+    frame._core = core
+    return frame

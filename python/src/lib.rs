@@ -21,9 +21,12 @@ use pyo3::call::PyCallArgs;
 use pyo3::exceptions::PyKeyboardInterrupt;
 use pyo3::prelude::*;
 
+use netstates::analysis::comparison::{self, Comparison};
 use netstates::cli::args::{self, Execution, Record};
+use netstates::cli::commands::compare::{chosen_metrics, finished_sample, labels};
 use netstates::cli::error::{Error, set_error};
 use netstates::model::metrics;
+use netstates::report;
 use netstates::report::describe;
 use netstates::scenario::{self, Override, Scenario, ScenarioError};
 use netstates::store::{self, Outcome, Placement, Request, StoreError};
@@ -382,6 +385,110 @@ fn run(
     })
 }
 
+/// Checks `compare`'s labels and metrics before anything runs, as the command does: `names`
+/// are the inputs' scenario names, `known` the first input's metrics. Returns the labels.
+#[pyfunction]
+#[pyo3(signature = (names, given=None, metrics=Vec::new(), known=Vec::new()))]
+fn compare_labels(
+    py: Python<'_>,
+    names: Vec<String>,
+    given: Option<Vec<String>>,
+    metrics: Vec<String>,
+    known: Vec<String>,
+) -> PyResult<Vec<String>> {
+    guard(py, || {
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let labels =
+            labels(&given.unwrap_or_default(), &names, false).map_err(|e| cli_error(py, e))?;
+        if !metrics.is_empty() {
+            chosen_metrics(&known, &metrics).map_err(|e| cli_error(py, e))?;
+        }
+        Ok(labels)
+    })
+}
+
+/// A comparison of outcome distributions, each input against the first.
+#[pyclass(module = "netstates._core", name = "Comparison", frozen)]
+struct PyComparison {
+    inner: Comparison,
+}
+
+#[pymethods]
+impl PyComparison {
+    /// Every statistic, one row per (scenario, metric): `compare --format csv`.
+    fn csv(&self, py: Python<'_>) -> PyResult<String> {
+        guard(py, || Ok(report::export::compare_csv(&self.inner)))
+    }
+
+    /// The table `compare` prints.
+    fn table(&self, py: Python<'_>) -> PyResult<String> {
+        guard(py, || Ok(report::compare_table::render(&self.inner)))
+    }
+
+    /// The self-contained HTML report of `compare --report`.
+    fn html(&self, py: Python<'_>) -> PyResult<String> {
+        guard(py, || Ok(report::html::render(&self.inner)))
+    }
+
+    /// Writes the HTML report to `path`, atomically, as `compare --report` does.
+    fn write_report(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
+        guard(py, || {
+            let html = report::html::render(&self.inner);
+            store::write_atomic(&path, html.as_bytes()).map_err(|e| {
+                cli_error(
+                    py,
+                    Error::Io(format!("cannot write {}: {e}", path.display())),
+                )
+            })
+        })
+    }
+}
+
+/// Compares finished result directories (`dirs`, with the `sources` they came from and
+/// their `labels`), as `netstates compare` compares its inputs once they have run: the
+/// bootstrap draws from `seed`'s reserved stream; with `metrics`, only those are kept.
+#[pyfunction]
+#[pyo3(signature = (dirs, sources, labels, seed, resamples=2000, metrics=Vec::new()))]
+fn compare(
+    py: Python<'_>,
+    dirs: Vec<PathBuf>,
+    sources: Vec<String>,
+    labels: Vec<String>,
+    seed: u64,
+    resamples: usize,
+    metrics: Vec<String>,
+) -> PyResult<PyComparison> {
+    guard(py, || {
+        let mut samples = Vec::new();
+        for ((dir, source), label) in dirs.iter().zip(sources).zip(labels) {
+            let finished = store::read_finished(dir).map_err(|e| cli_error(py, e.into()))?;
+            samples.push(finished_sample(finished, label, source));
+        }
+        if samples.len() < 2 {
+            return Err(raise(
+                py,
+                "UsageError",
+                ("compare needs at least two inputs".to_string(),),
+            ));
+        }
+        let mut inner = py.detach(|| comparison::compare(samples, resamples, seed));
+        if !metrics.is_empty() {
+            inner.show_only(&metrics);
+        }
+        Ok(PyComparison { inner })
+    })
+}
+
+/// The scenario name and metrics of a result directory, from its manifest (checked as
+/// `compare` checks it).
+#[pyfunction]
+fn result_info(py: Python<'_>, dir: PathBuf) -> PyResult<(String, Vec<String>)> {
+    guard(py, || {
+        let m = store::read_manifest(&dir).map_err(|e| cli_error(py, e.into()))?;
+        Ok((m.scenario.name.clone(), metrics::names(&m.scenario)))
+    })
+}
+
 /// Whether a path names a bundled scenario rather than a file (for messages).
 #[pyfunction]
 fn bundled_names() -> Vec<&'static str> {
@@ -404,6 +511,10 @@ fn _panic_for_tests(py: Python<'_>) -> PyResult<()> {
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyScenario>()?;
+    m.add_class::<PyComparison>()?;
+    m.add_function(wrap_pyfunction!(compare, m)?)?;
+    m.add_function(wrap_pyfunction!(compare_labels, m)?)?;
+    m.add_function(wrap_pyfunction!(result_info, m)?)?;
     m.add_function(wrap_pyfunction!(load, m)?)?;
     m.add_function(wrap_pyfunction!(run, m)?)?;
     m.add_function(wrap_pyfunction!(file_names, m)?)?;
