@@ -45,7 +45,8 @@ def test_sigint_raises_keyboard_interrupt_promptly():
             child.kill()
     assert child.returncode == 42, (out, err)
     assert out.startswith("interrupted after"), out
-    assert stopped < 5.0, f"took {stopped:.1f} s to stop"
+    # A block of runs lasts well under a second; the bound leaves room for a loaded machine.
+    assert stopped < 10.0, f"took {stopped:.1f} s to stop"
 
 
 def test_an_exception_in_the_polling_loop_stops_the_runs():
