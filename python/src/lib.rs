@@ -299,6 +299,11 @@ fn run(
             command_line,
         };
 
+        #[allow(
+            clippy::disallowed_methods,
+            reason = "the clock only measures the elapsed time reported to the caller"
+        )]
+        let clock = std::time::Instant::now();
         let stop = Arc::new(AtomicBool::new(false));
         let done = Arc::new(AtomicU64::new(0));
         let total = Arc::new(AtomicU64::new(s.runs));
@@ -324,11 +329,6 @@ fn run(
                 })
                 .map_err(|e| raise(py, "RunError", (format!("cannot start a thread: {e}"),)))?
         };
-        #[allow(
-            clippy::disallowed_methods,
-            reason = "the clock only measures the elapsed time reported to the caller"
-        )]
-        let clock = std::time::Instant::now();
 
         // Polls until the experiment ends: Ctrl-C (or an exception from `progress`) sets the
         // stop flag, waits for the runs under way, and is raised.
