@@ -280,8 +280,9 @@ fn study_help(arg: clap::Arg) -> clap::Arg {
 pub struct StudyArgs {
     #[command(flatten)]
     pub exec: Execution,
-    /// A metric to show in the terminal (repeatable; default: capture, public_gap, welfare,
-    /// trust, compliance_rate). The files hold every metric.
+    /// A metric to show in the terminal and first in the report, in the order given
+    /// (repeatable; default: capture, public_gap, welfare, trust, compliance_rate). The files
+    /// hold every metric.
     #[arg(long = "metric", value_name = "NAME")]
     pub metrics: Vec<String>,
     /// Where to write the HTML report (default: report.html in the output directory).

@@ -63,11 +63,8 @@ fn tradeoff(trajectory: &[PrimBox], chosen: usize) -> String {
     let mut s = String::from(
         "<figure>\n<figcaption><h3>Trade-off: coverage and density of every box</h3></figcaption>\n",
     );
-    s.push_str(&svg::open(
-        MARGINS.around(PLOT_H),
-        "coverage against density",
-    ));
-    s.push_str(&axes(
+    let mut g = svg::open(MARGINS.around(PLOT_H), "coverage against density");
+    g.push_str(&axes(
         r,
         sx,
         sy,
@@ -79,7 +76,7 @@ fn tradeoff(trajectory: &[PrimBox], chosen: usize) -> String {
     ));
     for (i, b) in trajectory.iter().enumerate() {
         let _ = writeln!(
-            s,
+            g,
             "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"{}\" fill=\"{}\" stroke=\"#1b1f24\" \
              stroke-width=\"{}\"><title>box {i}: coverage {}, density {}, mass {}, {} \
              restricted</title></circle>",
@@ -94,7 +91,9 @@ fn tradeoff(trajectory: &[PrimBox], chosen: usize) -> String {
             b.res_dim,
         );
     }
-    s.push_str("</svg>\n</figure>\n");
+    g.push_str("</svg>\n");
+    s.push_str(&svg::downloadable(&g, "trade-off", ""));
+    s.push_str("</figure>\n");
     s
 }
 
@@ -107,17 +106,18 @@ fn limits(cases: &Cases, b: &PrimBox) -> String {
         "<figure>\n<figcaption><h3>The chosen box: each restricted input's limits (dark) in its \
          range (light)</h3></figcaption>\n",
     );
-    s.push_str(&svg::open(height, "box limits"));
+    let mut g = svg::open(height, "box limits");
     for (k, (i, limit)) in b.limits.iter().enumerate() {
         let input = &cases.inputs[*i];
         let y = 20.0 + row * k as f64;
         let _ = writeln!(
-            s,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\
+            g,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\"><title>{}</title>{}</text>\
              <rect x=\"{x0}\" y=\"{:.1}\" width=\"{:.1}\" height=\"12\" fill=\"#d9dee3\"/>",
             x0 - 10.0,
             y + 10.0,
-            esc(&svg::truncate(&input.name, 44)),
+            esc(&input.name),
+            esc(&svg::fit(&input.name, x0 - 14.0, svg::FONT_PX)),
             y,
             x1 - x0
         );
@@ -143,7 +143,7 @@ fn limits(cases: &Cases, b: &PrimBox) -> String {
                 for (j, level) in levels.iter().enumerate() {
                     if kept.contains(level) {
                         let _ = writeln!(
-                            s,
+                            g,
                             "<rect x=\"{:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"12\" fill=\"{}\"/>",
                             x0 + (x1 - x0) * slot * j as f64,
                             (x1 - x0) * slot - 2.0,
@@ -161,7 +161,7 @@ fn limits(cases: &Cases, b: &PrimBox) -> String {
         };
         if bb > a {
             let _ = writeln!(
-                s,
+                g,
                 "<rect x=\"{:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"12\" fill=\"{}\"/>",
                 x0 + (x1 - x0) * a,
                 ((x1 - x0) * (bb - a)).max(1.0),
@@ -169,13 +169,15 @@ fn limits(cases: &Cases, b: &PrimBox) -> String {
             );
         }
         let _ = writeln!(
-            s,
+            g,
             "<text x=\"{x0}\" y=\"{:.1}\" class=\"muted\">{}</text>",
             y + 24.0,
             esc(&label)
         );
     }
-    s.push_str("</svg>\n</figure>\n");
+    g.push_str("</svg>\n");
+    s.push_str(&svg::downloadable(&g, "box-limits", ""));
+    s.push_str("</figure>\n");
     s
 }
 
@@ -227,11 +229,8 @@ fn scatter(condition: &Condition, cases: &Cases, b: &PrimBox) -> String {
         esc(&cases.inputs[yi].name),
         esc(&condition.to_string())
     );
-    s.push_str(&svg::open(
-        MARGINS.around(PLOT_H + 60.0),
-        "runs and the box",
-    ));
-    s.push_str(&axes(
+    let mut g = svg::open(MARGINS.around(PLOT_H + 60.0), "runs and the box");
+    g.push_str(&axes(
         r,
         sx,
         sy,
@@ -243,14 +242,14 @@ fn scatter(condition: &Condition, cases: &Cases, b: &PrimBox) -> String {
     ));
     for k in 0..xs.len().min(MAX_POINTS) {
         let _ = write!(
-            s,
+            g,
             "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"2\" fill=\"{}\" fill-opacity=\"0.55\"/>",
             sx.at(xs[k]),
             sy.at(ys[k]),
             if cases.y[k] { colour(1) } else { "#9aa3ab" }
         );
     }
-    s.push('\n');
+    g.push('\n');
     let bounds = |i: usize, min: f64, max: f64| -> (f64, f64) {
         match b.limits.iter().find(|(j, _)| *j == i).map(|(_, l)| l) {
             Some(Limit::Interval { lo, hi }) => (lo.max(min), hi.min(max)),
@@ -260,7 +259,7 @@ fn scatter(condition: &Condition, cases: &Cases, b: &PrimBox) -> String {
     let (bx0, bx1) = bounds(xi, xmin, xmax);
     let (by0, by1) = bounds(yi, ymin, ymax);
     let _ = writeln!(
-        s,
+        g,
         "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"none\" \
          stroke=\"#1b1f24\" stroke-width=\"2\"/>",
         sx.at(bx0),
@@ -268,7 +267,9 @@ fn scatter(condition: &Condition, cases: &Cases, b: &PrimBox) -> String {
         sx.at(bx1) - sx.at(bx0),
         sy.at(by0) - sy.at(by1)
     );
-    s.push_str("</svg>\n</figure>\n");
+    g.push_str("</svg>\n");
+    s.push_str(&svg::downloadable(&g, "runs-and-box", ""));
+    s.push_str("</figure>\n");
     s
 }
 

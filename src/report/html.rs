@@ -5,10 +5,13 @@
 //! The page holds a header (the scenarios, whether runs were paired, the bootstrap settings),
 //! one summary table per pair of scenarios (means and differences with their 95% intervals,
 //! A12, KS D, Wasserstein distance, Welch p and the Holm-adjusted Mann-Whitney p with a
-//! significance marker), and one figure per metric: overlaid ECDFs and overlaid histograms on
-//! shared bins of every scenario, in the Okabe-Ito palette. ECDFs of large samples are
-//! downsampled to a few hundred steps, each a fraction of a pixel wide, so the page stays
-//! small whatever the number of runs (about 200 kB for 19 metrics of two scenarios).
+//! significance marker), and one figure per metric: overlaid ECDFs (values on hover) and
+//! overlaid histograms on shared bins of every scenario, in the Okabe-Ito palette, and for a
+//! scenario paired with the baseline the histogram and ECDF of the paired differences with
+//! zero and their mean marked. Every figure has an SVG download link. ECDFs of large samples
+//! are downsampled to a few hundred steps, each a fraction of a pixel wide, so the page's size
+//! does not grow with the number of runs (about 1.4 MB for 19 metrics of two paired
+//! scenarios, more than half of it the figures' download copies).
 //!
 //! [`render`] only builds a string: this module does no I/O.
 
@@ -31,6 +34,10 @@ const SIG_DIGITS: usize = 4;
 /// Most steps (vertical jumps) drawn per ECDF: about one per pixel column of a panel, so a
 /// series has at most `2 * ECDF_STEPS + 2` corner points.
 const ECDF_STEPS: usize = 420;
+
+/// Most hover strips across an ECDF panel (integer metrics with fewer values get one strip
+/// per integer).
+const ECDF_HOVERS: usize = 48;
 
 /// Dash patterns of the ECDF lines, so scenarios stay apart in greyscale print.
 const DASHES: [&str; 4] = ["", "7 3", "2 2.5", "9 3 2 3"];
@@ -69,8 +76,9 @@ pub(crate) fn page_start(title: &str, extra_css: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta \
          name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n\
-         <style>{CSS}{extra_css}</style>\n</head>\n<body>\n",
-        esc(title)
+         <style>{CSS}{}{extra_css}</style>\n</head>\n<body>\n",
+        esc(title),
+        svg::SVG_CSS
     )
 }
 
@@ -117,6 +125,7 @@ body { margin: 2rem auto; max-width: 1180px; padding: 0 1.5rem; color: var(--fg)
   font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
 h1 { font-size: 1.7rem; margin: 0 0 .3rem; }
 h2 { font-size: 1.25rem; margin: 2.2rem 0 .4rem; padding-bottom: .2rem; border-bottom: 2px solid var(--fg); }
+h3, figcaption { overflow-wrap: anywhere; }
 h3 { font-size: 1.02rem; margin: 0; font-family: ui-monospace, "SF Mono", Menlo, Consolas, monospace; }
 p { margin: .35rem 0; }
 .muted, .note { color: var(--muted); }
@@ -145,10 +154,8 @@ figure.metric { margin: 1.4rem 0 0; padding-top: .9rem; border-top: 1px solid va
 figure.metric figcaption { display: flex; flex-wrap: wrap; gap: .2rem 1.4rem; align-items: baseline; margin-bottom: .2rem; }
 figure.metric figcaption .diff { font-size: .85rem; color: var(--muted); }
 figure.metric svg { display: block; width: 100%; height: auto; }
-svg text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; font-size: 12px; fill: #333; }
-svg .title { font-size: 12.5px; font-weight: 600; fill: var(--fg); }
-svg .axis { stroke: #6b7580; stroke-width: 1; fill: none; }
-svg .grid { stroke: #e6e9ec; stroke-width: 1; fill: none; }
+p.download { margin: .1rem 0 0; text-align: right; font-size: .78rem; }
+p.download a { color: var(--muted); }
 footer { margin: 2.5rem 0 1rem; color: var(--muted); font-size: .8rem; }
 @page { size: A4; margin: 14mm 12mm; }
 @media print {
@@ -160,6 +167,7 @@ footer { margin: 2.5rem 0 1rem; color: var(--muted); font-size: .8rem; }
   .scroll { overflow: visible; }
   section.distributions { break-before: page; page-break-before: always; }
   a { text-decoration: none; }
+  p.download { display: none; }
 }
 "#;
 
@@ -375,11 +383,23 @@ fn figures(c: &Comparison) -> String {
     h.push_str(
         "<p class=\"note\">Left: the empirical cumulative distribution of each scenario's runs \
          (share of runs with a value at most x). Right: histograms on bins shared by all \
-         scenarios (share of each scenario's runs per bin).</p>\n",
+         scenarios (share of each scenario's runs per bin). For a scenario paired with the \
+         baseline (common random numbers): the histogram and the ECDF of the differences run by \
+         run (run <i>i</i> of the scenario minus run <i>i</i> of the baseline), zero dashed and \
+         the mean difference as a solid line.</p>\n",
     );
     if let Some(base) = c.samples.first() {
-        for (m, name) in base.names.iter().enumerate() {
-            h.push_str(&figure(c, m, name));
+        // The metrics the comparison shows (`compare --metric`, in its order), else all.
+        let shown: Vec<&String> = match c.pairs.first() {
+            Some(pair) if !pair.metrics.is_empty() => {
+                pair.metrics.iter().map(|m| &m.metric).collect()
+            }
+            _ => base.names.iter().collect(),
+        };
+        for name in shown {
+            if let Some(m) = base.names.iter().position(|n| n == name) {
+                h.push_str(&figure(c, m, name));
+            }
         }
     }
     h.push_str("</section>\n");
@@ -426,12 +446,214 @@ fn figure(c: &Comparison, m: usize, name: &str) -> String {
         }
     }
     h.push_str("</figcaption>\n");
-    h.push_str(&figure_svg(name, &series_of(c, name)));
+    h.push_str(&svg::downloadable(
+        &figure_svg(name, &series_of(c, name)),
+        &format!("{name}-distributions"),
+        "",
+    ));
+    if let Some(paired) = paired_svg(c, name) {
+        h.push_str(&svg::downloadable(
+            &paired,
+            &format!("{name}-paired-differences"),
+            "",
+        ));
+    }
     if let Some(t) = &c.trajectories {
-        h.push_str(&trajectory_svg(c, t, name));
+        h.push_str(&svg::downloadable(
+            &trajectory_svg(c, t, name),
+            &format!("{name}-over-rounds"),
+            "",
+        ));
     }
     h.push_str("</figure>\n");
     h
+}
+
+/// For every pair run with common random numbers, a row for metric `name`'s paired
+/// differences (run i of the other scenario minus run i of the baseline): their histogram and
+/// their ECDF, with zero (dashed) and the mean difference (solid) marked. `None` without such
+/// a pair.
+fn paired_svg(c: &Comparison, name: &str) -> Option<String> {
+    let base = &c.samples[0];
+    let base_column = base.column(base.names.iter().position(|n| n == name)?);
+    let differences: Vec<Series> = c
+        .pairs
+        .iter()
+        .filter(|p| p.paired)
+        .filter_map(|p| {
+            let other = &c.samples[p.other];
+            let column = other.column(other.names.iter().position(|n| n == name)?);
+            let mut sorted: Vec<f64> = base_column
+                .iter()
+                .zip(column)
+                .map(|(a, b)| b - a)
+                .filter(|d| d.is_finite())
+                .collect();
+            sorted.sort_by(f64::total_cmp);
+            Some(Series {
+                label: &other.label,
+                index: p.other,
+                sorted,
+            })
+        })
+        .collect();
+    if differences.is_empty() {
+        return None;
+    }
+    let panel_w = (FIG_W - PANEL_GAP) / 2.0;
+    let cell_h = MARGINS.around(PLOT_H);
+    let mut s = svg::open(
+        differences.len() as f64 * cell_h,
+        &format!("paired differences of {}", esc(name)),
+    );
+    for (k, d) in differences.iter().enumerate() {
+        let y = k as f64 * cell_h;
+        s.push_str(&difference_panels(
+            name,
+            &base.label,
+            d,
+            MARGINS.plot(0.0, y, panel_w, PLOT_H),
+            MARGINS.plot(panel_w + PANEL_GAP, y, panel_w, PLOT_H),
+        ));
+    }
+    s.push_str("</svg>\n");
+    Some(s)
+}
+
+/// The histogram (in `left`) and the ECDF (in `right`) of paired differences `d` (sorted),
+/// on an x range that holds zero.
+fn difference_panels(name: &str, base: &str, d: &Series, left: Rect, right: Rect) -> String {
+    let layout = Layout::of(std::slice::from_ref(d));
+    let span = layout.hi - layout.lo;
+    let layout = Layout {
+        lo: layout.lo.min(-0.03 * span),
+        hi: layout.hi.max(0.03 * span),
+        ..layout
+    };
+    let xlabel = format!("Δ {name}");
+    let c = colour(d.index);
+    let mut s = format!(
+        "<g class=\"paired\" data-scenario=\"{}\" data-metric=\"{}\">\n",
+        esc(d.label),
+        esc(name)
+    );
+    // The histogram, a hover target per bin.
+    let shares = layout.shares(&d.sorted);
+    let (ymax, yticks) = share_axis(shares.iter().fold(0.0f64, |a, &b| a.max(b)));
+    let sx = Scale::across(layout.lo, layout.hi, left);
+    let sy = Scale::up(0.0, ymax / 100.0, left);
+    s.push_str(&axes(
+        left,
+        sx,
+        sy,
+        &x_ticks(&layout),
+        &yticks,
+        &format!("Paired differences: {} − {base}", d.label),
+        &xlabel,
+        "share of runs",
+    ));
+    let _ = writeln!(
+        s,
+        "<path fill=\"{c}\" fill-opacity=\"0.16\" stroke=\"{c}\" stroke-width=\"1.4\" d=\"{}\"/>",
+        hist_path(&shares, &layout, sx, sy),
+    );
+    for (i, share) in shares.iter().enumerate() {
+        let a = layout.start + layout.width * i as f64;
+        let _ = writeln!(
+            s,
+            "<rect class=\"hover bin\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" \
+             fill-opacity=\"0\"><title>Δ in [{}, {}]: {}% of runs</title></rect>",
+            sx.at(a),
+            left.y,
+            (sx.at(a + layout.width) - sx.at(a)).max(0.5),
+            left.h,
+            num(a),
+            num(a + layout.width),
+            format_sig(share * 100.0, 3)
+        );
+    }
+    s.push_str(&zero_and_mean(&d.sorted, sx, left));
+    // The ECDF, with hover strips.
+    let sx = Scale::across(layout.lo, layout.hi, right);
+    let sy = Scale::up(0.0, 1.0, right);
+    let yticks: Vec<(f64, String)> = [0.0, 0.25, 0.5, 0.75, 1.0]
+        .iter()
+        .map(|&v| (v, format_sig(v, 2)))
+        .collect();
+    s.push_str(&axes(
+        right,
+        sx,
+        sy,
+        &x_ticks(&layout),
+        &yticks,
+        "Paired differences: ECDF",
+        &xlabel,
+        "share of runs ≤ x",
+    ));
+    let _ = writeln!(
+        s,
+        "<path fill=\"none\" stroke=\"{c}\" stroke-width=\"1.8\" d=\"{}\"/>",
+        ecdf_path(&d.sorted, sx, sy)
+    );
+    s.push_str(&ecdf_hovers(
+        &xlabel,
+        std::slice::from_ref(d),
+        &layout,
+        right,
+    ));
+    s.push_str(&zero_and_mean(&d.sorted, sx, right));
+    s.push_str("</g>\n");
+    s
+}
+
+/// A dashed line at zero and a solid line, labelled, at the mean of `values` across the plot
+/// area `r`.
+fn zero_and_mean(values: &[f64], sx: Scale, r: Rect) -> String {
+    let zero = sx.at(0.0);
+    let mut s = format!(
+        "<line class=\"zero\" x1=\"{zero:.1}\" y1=\"{:.1}\" x2=\"{zero:.1}\" y2=\"{:.1}\" \
+         stroke=\"#1b1f24\" stroke-dasharray=\"4 3\"/>\n",
+        r.y,
+        r.bottom()
+    );
+    if values.is_empty() {
+        return s;
+    }
+    let mean = values.iter().sum::<f64>() / values.len() as f64;
+    let x = sx.at(mean);
+    let (anchor, dx) = if x > r.x + r.w * 0.7 {
+        ("end", -4.0)
+    } else {
+        ("start", 4.0)
+    };
+    let _ = writeln!(
+        s,
+        "<line class=\"mean\" x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\" \
+         stroke=\"#1b1f24\" stroke-width=\"2\"><title>mean difference {} over {} pairs of \
+         runs</title></line>\n<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">mean {}</text>",
+        r.y,
+        r.bottom(),
+        signed(mean),
+        values.len(),
+        x + dx,
+        r.y + 12.0,
+        signed(mean),
+    );
+    s
+}
+
+/// The y axis of a histogram whose tallest bin holds the share `top`: its top in percent
+/// (never above 100) and its ticks.
+fn share_axis(top: f64) -> (f64, Vec<(f64, String)>) {
+    let top = top.max(0.01);
+    let step = nice_step(top * 100.0 / 4.0);
+    let ymax = ((top * 100.0 * 1.06 / step).ceil() * step).clamp(step, 100.0);
+    let yticks = (0..)
+        .map(|k| k as f64 * step)
+        .take_while(|&v| v <= ymax + step * 1e-9)
+        .map(|v| (v / 100.0, format!("{}%", tick_label(v, step))))
+        .collect();
+    (ymax, yticks)
 }
 
 /// How metric `name` unfolds: each scenario's median over rounds with its p25-p75 and p5-p95
@@ -672,7 +894,52 @@ fn ecdf_panel(name: &str, series: &[Series], layout: &Layout, r: Rect) -> String
             ecdf_path(&se.sorted, sx, sy)
         );
     }
+    s.push_str(&ecdf_hovers(name, series, layout, r));
     s.push_str("</g>\n");
+    s
+}
+
+/// Hover targets across an ECDF panel: vertical strips, each titled with every scenario's
+/// share of runs at most the value at its centre, e.g. `baseline: capture = 0.4123, F = 0.62`.
+fn ecdf_hovers(name: &str, series: &[Series], layout: &Layout, r: Rect) -> String {
+    let sx = Scale::across(layout.lo, layout.hi, r);
+    let (first, last) = (layout.lo.ceil(), layout.hi.floor());
+    let centres: Vec<f64> = if layout.integer && last - first < ECDF_HOVERS as f64 {
+        (first as i64..=last as i64).map(|v| v as f64).collect()
+    } else {
+        let step = (layout.hi - layout.lo) / ECDF_HOVERS as f64;
+        (0..ECDF_HOVERS)
+            .map(|k| layout.lo + (k as f64 + 0.5) * step)
+            .collect()
+    };
+    let mut s = String::new();
+    for (k, &x) in centres.iter().enumerate() {
+        let left = match k {
+            0 => r.x,
+            _ => (sx.at(centres[k - 1]) + sx.at(x)) / 2.0,
+        };
+        let right = centres
+            .get(k + 1)
+            .map_or(r.right(), |&next| (sx.at(x) + sx.at(next)) / 2.0);
+        let value = format_sig(x, SIG_DIGITS);
+        let lines: Vec<String> = series
+            .iter()
+            .map(|se| {
+                let below = se.sorted.partition_point(|&v| v <= x);
+                let f = below as f64 / se.sorted.len().max(1) as f64;
+                format!("{}: {name} = {value}, F = {f:.2}", se.label)
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "<rect class=\"hover\" x=\"{left:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" \
+             fill-opacity=\"0\"><title>{}</title></rect>",
+            r.y,
+            (right - left).max(0.5),
+            r.h,
+            esc(&lines.join("\n"))
+        );
+    }
     s
 }
 
@@ -718,19 +985,7 @@ fn ecdf_path(sorted: &[f64], sx: Scale, sy: Scale) -> String {
 
 fn hist_panel(name: &str, series: &[Series], layout: &Layout, r: Rect) -> String {
     let shares: Vec<Vec<f64>> = series.iter().map(|s| layout.shares(&s.sorted)).collect();
-    let top = shares
-        .iter()
-        .flatten()
-        .fold(0.0f64, |a, &b| a.max(b))
-        .max(0.01);
-    let step = nice_step(top * 100.0 / 4.0);
-    // Shares never exceed 100%, so neither does the axis.
-    let ymax = ((top * 100.0 * 1.06 / step).ceil() * step).clamp(step, 100.0);
-    let yticks: Vec<(f64, String)> = (0..)
-        .map(|k| k as f64 * step)
-        .take_while(|&v| v <= ymax + step * 1e-9)
-        .map(|v| (v / 100.0, format!("{}%", tick_label(v, step))))
-        .collect();
+    let (ymax, yticks) = share_axis(shares.iter().flatten().fold(0.0f64, |a, &b| a.max(b)));
     let sx = Scale::across(layout.lo, layout.hi, r);
     let sy = Scale::up(0.0, ymax / 100.0, r);
     let mut s = String::from("<g class=\"histogram\">\n");
@@ -793,6 +1048,61 @@ pub(crate) mod checks {
         assert!(!without_xmlns.contains("https://"));
         assert!(!without_xmlns.contains("url("));
         assert_balanced(html);
+    }
+
+    /// Every figure (`<svg>` element) of the page is followed by its download link, whose
+    /// `data:` URI decodes to that figure standing alone, with a file name ending in `.svg`;
+    /// returns how many figures there are.
+    pub(crate) fn assert_downloads(html: &str, extra_css: &str) -> usize {
+        let mut figures = 0;
+        let mut rest = html;
+        while let Some(start) = rest.find("<svg ") {
+            let end = start + rest[start..].find("</svg>\n").expect("closed svg") + 7;
+            let svg = &rest[start..end];
+            let link = rest[end..]
+                .strip_prefix("<p class=\"download\"><a download=\"")
+                .unwrap_or_else(|| panic!("no download link after figure {figures}"));
+            let (file, link) = link.split_once('"').expect("file name");
+            assert!(
+                file.ends_with(".svg") && !file.contains(['/', ' ', '*']),
+                "{file}"
+            );
+            let data = link
+                .strip_prefix(" href=\"data:image/svg+xml;base64,")
+                .expect("a base64 data URI");
+            let data = &data[..data.find('"').expect("closing quote")];
+            let decoded = String::from_utf8(decode_base64(data)).expect("UTF-8");
+            assert_eq!(decoded, crate::report::svg::standalone(svg, extra_css));
+            assert!(decoded.contains("<style>") && decoded.ends_with("</svg>\n"));
+            figures += 1;
+            rest = &rest[end..];
+        }
+        figures
+    }
+
+    /// The bytes of standard, padded base64.
+    pub(crate) fn decode_base64(text: &str) -> Vec<u8> {
+        let value = |c: u8| -> u32 {
+            match c {
+                b'A'..=b'Z' => u32::from(c - b'A'),
+                b'a'..=b'z' => u32::from(c - b'a') + 26,
+                b'0'..=b'9' => u32::from(c - b'0') + 52,
+                b'+' => 62,
+                b'/' => 63,
+                _ => panic!("not base64: {c}"),
+            }
+        };
+        assert_eq!(text.len() % 4, 0);
+        let mut out = Vec::new();
+        for chunk in text.as_bytes().chunks(4) {
+            let pad = chunk.iter().filter(|&&c| c == b'=').count();
+            let n = chunk
+                .iter()
+                .map(|&c| if c == b'=' { 0 } else { value(c) })
+                .fold(0u32, |n, v| n << 6 | v);
+            out.extend_from_slice(&n.to_be_bytes()[1..4 - pad]);
+        }
+        out
     }
 
     pub(crate) fn assert_balanced(html: &str) {
@@ -919,6 +1229,93 @@ mod tests {
         let c = comparison(200);
         let html = render(&c);
         checks::assert_self_contained(&html);
+    }
+
+    #[test]
+    fn every_figure_has_a_download_link_to_its_own_svg() {
+        let mut c = comparison(40);
+        c.pairs.iter_mut().for_each(|p| p.paired = false);
+        let html = render(&c);
+        assert_eq!(checks::assert_downloads(&html, ""), METRICS.len());
+        assert!(html.contains("download=\"capture-distributions.svg\""));
+        assert_eq!(
+            checks::decode_base64(&svg::base64(b"netstates")),
+            b"netstates"
+        );
+    }
+
+    /// Hovering an ECDF shows each scenario's F at the strip's value; an integer metric gets
+    /// a strip per integer, a continuous one [`ECDF_HOVERS`] strips.
+    #[test]
+    fn ecdf_strips_title_every_scenarios_share_at_their_value() {
+        let mut c = comparison(0);
+        c.pairs.clear();
+        let names = vec!["cases".to_string()];
+        for (s, values) in c.samples.iter_mut().zip([
+            vec![0.0, 1.0, 1.0, 3.0],
+            vec![2.0, 2.0, 3.0, 3.0],
+            vec![0.0, 0.0, 0.0, 0.0],
+        ]) {
+            s.names = names.clone();
+            s.values = values;
+        }
+        let html = render(&c);
+        let ecdf = &html[html.find("<g class=\"ecdf\">").expect("an ECDF")..];
+        let ecdf = &ecdf[..ecdf.find("</g>").expect("closed")];
+        assert_eq!(
+            ecdf.matches("<rect class=\"hover\"").count(),
+            4,
+            "0, 1, 2, 3"
+        );
+        let title = "<title>baseline: cases = 1, F = 0.75\nequal &lt;&amp;&gt; &quot;stakes&quot;: \
+                     cases = 1, F = 0.00\nwatchdog&#39;s: cases = 1, F = 1.00</title>";
+        assert!(ecdf.contains(title), "{ecdf}");
+        let mut independent = comparison(100);
+        independent.pairs.iter_mut().for_each(|p| p.paired = false);
+        let continuous = render(&independent);
+        assert_eq!(
+            continuous.matches("<rect class=\"hover\"").count(),
+            ECDF_HOVERS * 2 + 6 + 5,
+            "strips for 2 continuous metrics, violations 0..=5 and the constant 2 (0..=4)"
+        );
+    }
+
+    /// A paired pair draws, per metric, the histogram of run-by-run differences with zero
+    /// and the mean difference marked; an independent pair draws none.
+    #[test]
+    fn paired_differences_mark_zero_and_their_mean() {
+        let c = comparison(60);
+        let html = render(&c);
+        assert_eq!(
+            html.matches("<g class=\"paired\"").count(),
+            METRICS.len(),
+            "only the paired scenario, once per metric"
+        );
+        // Zero and the mean on the histogram and on the ECDF of each metric.
+        assert_eq!(
+            html.matches("<line class=\"zero\"").count(),
+            2 * METRICS.len()
+        );
+        assert_eq!(
+            html.matches("<line class=\"mean\"").count(),
+            2 * METRICS.len()
+        );
+        let (a, b) = (c.samples[0].column(0), c.samples[1].column(0));
+        let mean = a.iter().zip(&b).map(|(x, y)| y - x).sum::<f64>() / a.len() as f64;
+        let panel = &html[html
+            .find("<g class=\"paired\" data-scenario=\"equal &lt;&amp;&gt; &quot;stakes&quot;\" data-metric=\"capture\">")
+            .expect("capture's panel")..];
+        let expected = format!(
+            "<title>mean difference {} over 60 pairs of runs</title>",
+            signed(mean)
+        );
+        assert!(panel[..panel.find("</g>").expect("closed")].contains(&expected));
+        assert!(mean > 0.0 && signed(mean).starts_with('+'));
+        assert_eq!(
+            checks::assert_downloads(&html, ""),
+            2 * METRICS.len(),
+            "distributions and paired differences per metric"
+        );
     }
 
     #[test]

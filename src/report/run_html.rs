@@ -49,17 +49,14 @@ pub fn render(s: &Scenario, summary: &Summary, bands: Option<&Bands>) -> String 
         );
         let panel_w = (FIG_W - PANEL_GAP) / 2.0;
         let height = MARGINS.around(PLOT_H);
-        out.push_str(&svg::open(
-            height,
-            &format!("{} over the runs", esc(&named.metric)),
-        ));
-        out.push_str(&histogram(
+        let mut svg = svg::open(height, &format!("{} over the runs", esc(&named.metric)));
+        svg.push_str(&histogram(
             &named.metric,
             &named.summary,
             MARGINS.plot(0.0, 0.0, panel_w, PLOT_H),
         ));
         if let Some(b) = bands {
-            out.push_str(&svg::bands_panel(
+            svg.push_str(&svg::bands_panel(
                 MARGINS.plot(panel_w + PANEL_GAP, 0.0, panel_w, PLOT_H),
                 "Over rounds: median, p25-p75, p5-p95",
                 &named.metric,
@@ -70,7 +67,9 @@ pub fn render(s: &Scenario, summary: &Summary, bands: Option<&Bands>) -> String 
                 }],
             ));
         }
-        out.push_str("</svg>\n</figure>\n");
+        svg.push_str("</svg>\n");
+        out.push_str(&svg::downloadable(&svg, &named.metric, ""));
+        out.push_str("</figure>\n");
     }
     out.push_str(PAGE_END);
     out
@@ -139,7 +138,7 @@ fn histogram(name: &str, s: &MetricSummary, r: Rect) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::html::checks::{assert_balanced, assert_self_contained};
+    use crate::report::html::checks::{assert_balanced, assert_downloads, assert_self_contained};
 
     #[test]
     fn a_run_report_draws_a_figure_per_metric_and_bands_with_trajectories() {
@@ -155,6 +154,7 @@ mod tests {
         let html = render(&s, &summary, Some(&bands));
         assert_self_contained(&html);
         assert_balanced(&html);
+        assert_eq!(assert_downloads(&html, ""), names.len());
         assert_eq!(
             html.matches("<figure class=\"metric\"").count(),
             names.len()

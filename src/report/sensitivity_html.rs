@@ -1,16 +1,17 @@
 //! The HTML report of a sensitivity analysis: one self-contained page (inline CSS and SVG,
 //! nothing fetched) with a bar chart per metric: each parameter's first-order and total Sobol
-//! index, or its Morris mu* and sigma, with the 95% bootstrap interval as a whisker, and the
-//! numbers in a table under the charts.
+//! index, or its Morris mu* and sigma, with the 95% bootstrap interval as a whisker (for
+//! Morris, also the mu*-sigma plane, a labelled point per parameter), and the numbers in a
+//! table under the charts.
 //!
 //! [`render`] only builds a string: no I/O.
 
 use std::fmt::Write;
 
 use crate::analysis::sensitivity::sobol::Pair;
-use crate::analysis::sensitivity::{Analysis, Method};
+use crate::analysis::sensitivity::{Analysis, Method, morris};
 use crate::report::html::{PAGE_END, study_page_start};
-use crate::report::svg::{self, FIG_W, Margins, PALETTE, Scale, axes, esc, ticks, truncate};
+use crate::report::svg::{self, FIG_W, Margins, PALETTE, Rect, Scale, axes, esc, ticks, truncate};
 use crate::report::table::format_sig;
 use crate::scenario::Scenario;
 use crate::store::study::Plan;
@@ -25,23 +26,26 @@ const MARGINS: Margins = Margins {
 /// Height of one bar, and the gap after a parameter's pair of bars.
 const BAR: f64 = 11.0;
 const GAP: f64 = 12.0;
-/// Longest parameter name drawn in full.
-const NAME_CHARS: usize = 38;
 
 const EXTRA_CSS: &str = r#"
 svg .whisker { stroke: #1b1f24; stroke-width: 1.2; }
 svg .zero { stroke: #1b1f24; stroke-width: 1; }
+svg .muted { fill: #5f6b76; }
 table.indices td { text-align: right; white-space: nowrap; }
 "#;
 
-/// Renders the sensitivity report.
+/// Renders the sensitivity report, its metrics in `order` (indices into `analyses`; those
+/// left out are not drawn).
 pub fn render(
     plan: &Plan,
     s: &Scenario,
     method: Method,
     resamples: usize,
     analyses: &[(String, Analysis)],
+    order: &[usize],
 ) -> String {
+    let analyses: Vec<&(String, Analysis)> =
+        order.iter().filter_map(|&m| analyses.get(m)).collect();
     let (bars, explain) = match method {
         Method::Sobol => (
             ["S1 (first order)", "ST (total)"],
@@ -67,10 +71,10 @@ pub fn render(
          &nbsp; <span class=\"swatch\" style=\"background:{}\"></span>{}</p>\n</header>\n<main>",
         PALETTE[0], bars[0], PALETTE[1], bars[1],
     );
-    for (name, a) in analyses {
+    for (name, a) in analyses.iter().copied() {
         out.push_str(&figure(&plan.factors, name, a));
     }
-    out.push_str(&numbers(&plan.factors, analyses));
+    out.push_str(&numbers(&plan.factors, &analyses));
     out.push_str(PAGE_END);
     out
 }
@@ -125,7 +129,7 @@ fn figure(params: &[String], name: &str, a: &Analysis) -> String {
             r.x - 8.0,
             top + BAR + 4.0,
             esc(p),
-            esc(&truncate(p, NAME_CHARS))
+            esc(&svg::fit(p, MARGINS.left - 12.0, svg::FONT_PX))
         );
         for (k, (v, c)) in bars(a, j).into_iter().enumerate() {
             if !v.is_finite() {
@@ -167,11 +171,107 @@ fn figure(params: &[String], name: &str, a: &Analysis) -> String {
         }
     }
     let open = svg::open(MARGINS.around(h), &format!("sensitivity of {name}"));
-    format!("<figure class=\"metric\" id=\"metric-{name}\">\n{open}{svg}</svg>\n</figure>\n")
+    let mut figure = svg::downloadable(&format!("{open}{svg}</svg>\n"), name, EXTRA_CSS);
+    if let Analysis::Morris(effects) = a {
+        figure.push_str(&svg::downloadable(
+            &mu_sigma(params, name, effects),
+            &format!("{name}-mu-star-sigma"),
+            EXTRA_CSS,
+        ));
+    }
+    format!("<figure class=\"metric\" id=\"metric-{name}\">\n{figure}</figure>\n")
+}
+
+/// Plot area of the Morris mu*-sigma scatter, and the height of its figure.
+const SCATTER: Rect = Rect {
+    x: 74.0,
+    y: 30.0,
+    w: 560.0,
+    h: 300.0,
+};
+const SCATTER_FIG_H: f64 = 380.0;
+/// Longest parameter name written beside a point of the scatter.
+const LABEL_CHARS: usize = 40;
+
+/// Morris's mu*-sigma plane of one metric (Campolongo, Cariboni & Saltelli 2007): a point per
+/// parameter, labelled with its path (moved up or down where labels would overlap), its
+/// numbers on hover, and the line sigma = mu* dashed (above it, a parameter's effect depends
+/// more on where the others are, or is more non-linear, than it is large).
+fn mu_sigma(params: &[String], name: &str, e: &morris::Effects) -> String {
+    let r = SCATTER;
+    let finite: Vec<usize> = (0..params.len())
+        .filter(|&j| e.mu_star[j].is_finite() && e.sigma[j].is_finite())
+        .collect();
+    let top = |v: &[f64]| {
+        let hi = finite.iter().map(|&j| v[j]).fold(0.0f64, f64::max);
+        if hi > 0.0 { hi * 1.08 } else { 1.0 }
+    };
+    let (xmax, ymax) = (top(&e.mu_star), top(&e.sigma));
+    let sx = Scale::across(0.0, xmax, r);
+    let sy = Scale::up(0.0, ymax, r);
+    let mut s = svg::open(SCATTER_FIG_H, &format!("mu* and sigma of {}", esc(name)));
+    s.push_str("<g class=\"mu-sigma\">\n");
+    s.push_str(&axes(
+        r,
+        sx,
+        sy,
+        &ticks(0.0, xmax, false),
+        &ticks(0.0, ymax, false),
+        &format!("{name}: mu* against sigma"),
+        "mu* (mean |effect| per step)",
+        "sigma (sd of effects)",
+    ));
+    let end = xmax.min(ymax);
+    let _ = writeln!(
+        s,
+        "<line class=\"diagonal\" x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" \
+         stroke=\"#9aa3ab\" stroke-dasharray=\"4 3\"/><text x=\"{:.1}\" y=\"{:.1}\" \
+         class=\"muted\">sigma = mu*</text>",
+        sx.at(0.0),
+        sy.at(0.0),
+        sx.at(end),
+        sy.at(end),
+        sx.at(end) + 5.0,
+        sy.at(end) + 14.0,
+    );
+    // Labels right of their point (left near the right edge), moved off labels already placed.
+    let mut placed: Vec<(f64, f64, f64)> = Vec::new();
+    for &j in &finite {
+        let (x, y) = (sx.at(e.mu_star[j]), sy.at(e.sigma[j]));
+        let label = truncate(&params[j], LABEL_CHARS);
+        let w = svg::text_width(&label, svg::FONT_PX, false);
+        let left = x + 7.0 + w > FIG_W - 8.0;
+        let x0 = if left { x - 7.0 - w } else { x + 7.0 };
+        let free = |dy: f64| {
+            placed
+                .iter()
+                .all(|&(px, py, pw)| (py - (y + dy)).abs() >= 13.0 || px + pw < x0 || x0 + w < px)
+        };
+        let dy = [0.0, -13.0, 13.0, -26.0, 26.0, -39.0, 39.0]
+            .into_iter()
+            .find(|&dy| free(dy))
+            .unwrap_or(0.0);
+        placed.push((x0, y + dy, w));
+        let _ = writeln!(
+            s,
+            "<circle class=\"parameter\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"4\" fill=\"{}\">\
+             <title>{}: mu* {}, sigma {}, mu {}</title></circle><text class=\"label\" \
+             x=\"{x0:.1}\" y=\"{:.1}\">{}</text>",
+            PALETTE[0],
+            esc(&params[j]),
+            format_sig(e.mu_star[j], 3),
+            format_sig(e.sigma[j], 3),
+            format_sig(e.mu[j], 3),
+            y + dy + 4.0,
+            esc(&label)
+        );
+    }
+    s.push_str("</g>\n</svg>\n");
+    s
 }
 
 /// Every number of the charts, as a table.
-fn numbers(params: &[String], analyses: &[(String, Analysis)]) -> String {
+fn numbers(params: &[String], analyses: &[&(String, Analysis)]) -> String {
     let mut t = String::from(
         "<section>\n<h2>Numbers</h2>\n<div class=\"scroll\"><table class=\"summary indices\"><thead><tr><th>metric</th><th>parameter</th>",
     );
@@ -231,7 +331,7 @@ fn numbers(params: &[String], analyses: &[(String, Analysis)]) -> String {
 mod tests {
     use super::*;
     use crate::analysis::sensitivity::{morris, sobol};
-    use crate::report::html::checks::assert_self_contained;
+    use crate::report::html::checks::{assert_downloads, assert_self_contained};
     use crate::store::study::Setting;
 
     #[test]
@@ -259,8 +359,16 @@ mod tests {
                 conf: 0.01,
             }],
         });
-        let html = render(&plan, &s, Method::Sobol, 100, &[("capture".into(), sobol)]);
+        let html = render(
+            &plan,
+            &s,
+            Method::Sobol,
+            100,
+            &[("capture".into(), sobol)],
+            &[0],
+        );
         assert_self_contained(&html);
+        assert_eq!(assert_downloads(&html, EXTRA_CSS), 1);
         assert_eq!(html.matches("<rect class=\"bar\"").count(), 4);
         assert_eq!(
             html.matches("<path class=\"whisker\"").count(),
@@ -275,7 +383,14 @@ mod tests {
             sigma: vec![f64::NAN, 0.05],
             mu_star_conf: vec![f64::NAN, 0.01],
         });
-        let html = render(&plan, &s, Method::Morris, 100, &[("trust".into(), morris)]);
+        let html = render(
+            &plan,
+            &s,
+            Method::Morris,
+            100,
+            &[("trust".into(), morris)],
+            &[0],
+        );
         assert_self_contained(&html);
         assert_eq!(
             html.matches("<rect class=\"bar\"").count(),
@@ -283,5 +398,38 @@ mod tests {
             "NaN draws no bar"
         );
         assert!(!html.contains("NaN\""));
+        assert_eq!(assert_downloads(&html, EXTRA_CSS), 2, "bars and mu*-sigma");
+        assert_eq!(html.matches("<g class=\"mu-sigma\">").count(), 1);
+        assert_eq!(
+            html.matches("<circle class=\"parameter\"").count(),
+            1,
+            "no point for NaN"
+        );
+        assert!(html.contains("<title>b: mu* 0.2, sigma 0.05, mu 0.1</title>"));
+        assert!(html.contains("<text class=\"label\""));
+        assert!(html.contains(">b</text>"));
+    }
+
+    /// Two parameters at the same place: two points, labels one above the other.
+    #[test]
+    fn mu_sigma_labels_do_not_overlap() {
+        let params = vec!["government.*.capacity".to_string(), "ngo.*.budget".into()];
+        let e = morris::Effects {
+            mu: vec![0.1, 0.1],
+            mu_star: vec![0.2, 0.2],
+            sigma: vec![0.05, 0.05],
+            mu_star_conf: vec![0.01, 0.01],
+        };
+        let svg = mu_sigma(&params, "capture", &e);
+        let ys: Vec<f64> = svg
+            .split("<text class=\"label\" x=\"")
+            .skip(1)
+            .map(|t| {
+                let y = &t[t.find("y=\"").expect("y") + 3..];
+                y[..y.find('"').expect("quote")].parse().expect("a number")
+            })
+            .collect();
+        assert_eq!(ys.len(), 2);
+        assert!((ys[0] - ys[1]).abs() >= 13.0, "{ys:?}");
     }
 }

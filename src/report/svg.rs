@@ -1,5 +1,7 @@
 //! SVG building blocks shared by the HTML reports: the figure width, margins around plot
-//! areas, scales, axes with round ticks, colours, and HTML escaping. Strings only: no I/O.
+//! areas, scales, axes with round ticks, text fitted to its room, colours (the categorical
+//! palette and the sequential scale with its colour bar), each figure's SVG download link,
+//! and HTML escaping. Strings only: no I/O.
 
 use std::fmt::Write;
 
@@ -24,6 +26,196 @@ pub(crate) fn open(height: f64, label: &str) -> String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {FIG_W} {height}\" \
          role=\"img\" aria-label=\"{label}\">\n"
     )
+}
+
+/// The style of figures, written into the page and into every downloaded SVG (which stands
+/// alone, so its colours are literal).
+pub(crate) const SVG_CSS: &str = r#"
+svg text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; font-size: 12px; fill: #333; }
+svg .title { font-size: 12.5px; font-weight: 600; fill: #1b1f24; }
+svg .axis { stroke: #6b7580; stroke-width: 1; fill: none; }
+svg .grid { stroke: #e6e9ec; stroke-width: 1; fill: none; }
+"#;
+
+/// A figure's SVG (a whole `<svg>` element) followed by a link that downloads it as
+/// `FILE.svg`, where `file` is made of the figure's name (see [`file_stem`]). The downloaded
+/// copy carries [`SVG_CSS`] and the page's `extra_css` in a `<style>` element and a white
+/// background, so it looks as it does in the page; the link is a base64 `data:` URI, so the
+/// page still fetches and runs nothing.
+pub(crate) fn downloadable(svg: &str, file: &str, extra_css: &str) -> String {
+    let stem = file_stem(file);
+    format!(
+        "{svg}<p class=\"download\"><a download=\"{stem}.svg\" \
+         href=\"data:image/svg+xml;base64,{}\">SVG</a></p>\n",
+        base64(standalone(svg, extra_css).as_bytes())
+    )
+}
+
+/// `svg` as a file of its own: a `<style>` element and a white background right after the
+/// opening tag.
+pub(crate) fn standalone(svg: &str, extra_css: &str) -> String {
+    let body = svg.find('>').map_or(0, |i| i + 1);
+    format!(
+        "{}\n<style>{SVG_CSS}{extra_css}</style>\n<rect width=\"100%\" height=\"100%\" \
+         fill=\"#fff\"/>{}",
+        &svg[..body],
+        &svg[body..]
+    )
+}
+
+/// A file name made of `name`: ASCII letters, digits, `.`, `_` and `-` kept, every other run
+/// of characters turned into one `-`, `*` spelled `all` (`government.*.capacity` becomes
+/// `government.all.capacity`).
+pub(crate) fn file_stem(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for ch in name.replace('*', "all").chars() {
+        if ch.is_ascii_alphanumeric() || matches!(ch, '.' | '_' | '-') {
+            out.push(ch);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_matches('-');
+    if out.is_empty() {
+        "figure".to_string()
+    } else {
+        out.to_string()
+    }
+}
+
+/// Standard base64 (RFC 4648, with `=` padding) of `bytes`.
+pub(crate) fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+        for k in 0..4 {
+            if k <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * k) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Stops of the viridis colour map (van der Walt & Smith 2015), evenly spaced from 0 to 1:
+/// dark blue to yellow, ordered in lightness, readable by colour-blind readers and in grey.
+const VIRIDIS: [[u8; 3]; 10] = [
+    [0x44, 0x01, 0x54],
+    [0x48, 0x28, 0x78],
+    [0x3e, 0x49, 0x89],
+    [0x31, 0x68, 0x8e],
+    [0x26, 0x82, 0x8e],
+    [0x1f, 0x9e, 0x89],
+    [0x35, 0xb7, 0x79],
+    [0x6e, 0xce, 0x58],
+    [0xb5, 0xde, 0x2b],
+    [0xfd, 0xe7, 0x25],
+];
+
+/// The colour at `t` (0 to 1, clamped; NaN is grey) of the sequential scale: viridis,
+/// linearly interpolated between its stops.
+pub(crate) fn sequential(t: f64) -> String {
+    if t.is_nan() {
+        return "#9aa3ab".to_string();
+    }
+    let x = t.clamp(0.0, 1.0) * (VIRIDIS.len() - 1) as f64;
+    let k = (x.floor() as usize).min(VIRIDIS.len() - 2);
+    let f = x - k as f64;
+    let (a, b) = (VIRIDIS[k], VIRIDIS[k + 1]);
+    let mix = |i: usize| (f64::from(a[i]) + f * (f64::from(b[i]) - f64::from(a[i]))).round() as u8;
+    format!("#{:02x}{:02x}{:02x}", mix(0), mix(1), mix(2))
+}
+
+/// Whether text on the sequential colour at `t` should be white (the dark half) rather
+/// than dark.
+pub(crate) fn light_text_on(t: f64) -> bool {
+    t < 0.6
+}
+
+/// Steps drawn in a colour bar.
+const BAR_STEPS: usize = 40;
+
+/// A legend of the sequential scale in the area `r`: the bar (low values at the bottom when
+/// `vertical`, else at the left), `ticks` at their positions 0 to 1 along it, and `label`
+/// naming what the colour shows (above the bar).
+pub(crate) fn colour_bar(r: Rect, vertical: bool, ticks: &[(f64, String)], label: &str) -> String {
+    let mut s = String::from("<g class=\"colour-bar\" shape-rendering=\"crispEdges\">\n");
+    let _ = writeln!(
+        s,
+        "<text class=\"legend-label\" x=\"{:.1}\" y=\"{:.1}\"><title>{}</title>{}</text>",
+        r.x,
+        r.y - 6.0,
+        esc(label),
+        esc(&fit(
+            label,
+            if vertical { 150.0 } else { title_width(r) },
+            FONT_PX
+        ))
+    );
+    for k in 0..BAR_STEPS {
+        let t = (k as f64 + 0.5) / BAR_STEPS as f64;
+        let (x, y, w, h) = if vertical {
+            let h = r.h / BAR_STEPS as f64;
+            (r.x, r.bottom() - (k + 1) as f64 * h, r.w, h)
+        } else {
+            let w = r.w / BAR_STEPS as f64;
+            (r.x + k as f64 * w, r.y, w, r.h)
+        };
+        let _ = write!(
+            s,
+            "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{:.2}\" height=\"{:.2}\" fill=\"{}\"/>",
+            w + 0.3,
+            h + 0.3,
+            sequential(t)
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\n<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"none\" \
+         stroke=\"#6b7580\"/>",
+        r.x, r.y, r.w, r.h
+    );
+    for (t, text) in ticks {
+        let _ = if vertical {
+            let y = r.bottom() - t * r.h;
+            writeln!(
+                s,
+                "<line class=\"axis\" x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\"/>\
+                 <text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+                r.right(),
+                r.right() + 4.0,
+                r.right() + 7.0,
+                y + 4.0,
+                esc(text)
+            )
+        } else {
+            let x = r.x + t * r.w;
+            let anchor = match *t {
+                t if t <= 0.0 => "start",
+                t if t >= 1.0 => "end",
+                _ => "middle",
+            };
+            writeln!(
+                s,
+                "<line class=\"axis\" x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\"/>\
+                 <text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text>",
+                r.bottom(),
+                r.bottom() + 3.0,
+                r.bottom() + 15.0,
+                esc(text)
+            )
+        };
+    }
+    s.push_str("</g>\n");
+    s
 }
 
 /// The colour of series `i`: the palette, again from its start after eight.
@@ -190,28 +382,104 @@ pub(crate) fn axes(
     }
     let _ = writeln!(
         s,
-        "<path class=\"axis\" d=\"M{:.1} {:.1}V{:.1}H{:.1}\"/>\n\
-         <text class=\"title\" x=\"{:.1}\" y=\"{:.1}\">{}</text>\n\
-         <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>\n\
-         <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" transform=\"rotate(-90 {:.1} {:.1})\">{}</text>",
+        "<path class=\"axis\" d=\"M{:.1} {:.1}V{:.1}H{:.1}\"/>",
         r.x,
         r.y,
         r.bottom(),
         r.right(),
-        r.x,
-        r.y - 10.0,
-        esc(title),
-        r.x + r.w / 2.0,
-        r.bottom() + 36.0,
-        esc(xlabel),
-        r.x - 44.0,
-        r.y + r.h / 2.0,
-        r.x - 44.0,
-        r.y + r.h / 2.0,
-        esc(ylabel),
     );
+    // Every label fits its side of the plot area: cut with an ellipsis, whole on hover.
+    let (yx, yy) = (r.x - 44.0, r.y + r.h / 2.0);
+    for line in [
+        fitted_text("title", r.x, r.y - 10.0, "", title, title_width(r)),
+        fitted_text(
+            "",
+            r.x + r.w / 2.0,
+            r.bottom() + 36.0,
+            " text-anchor=\"middle\"",
+            xlabel,
+            r.w,
+        ),
+        fitted_text(
+            "",
+            yx,
+            yy,
+            &format!(" text-anchor=\"middle\" transform=\"rotate(-90 {yx:.1} {yy:.1})\""),
+            ylabel,
+            r.h,
+        ),
+    ] {
+        s.push_str(&line);
+        s.push('\n');
+    }
     s
 }
+
+/// Font size of figure text, in SVG units (as in [`SVG_CSS`]); titles are a little larger and
+/// bold.
+pub(crate) const FONT_PX: f64 = 12.0;
+pub(crate) const TITLE_PX: f64 = 12.5;
+
+/// Average width of a character of the figures' sans-serif font, in ems: DejaVu Sans (the
+/// widest of the usual system fonts) sets report text at about 0.6 em a character, and bold
+/// titles at about 0.66 em.
+const EM_PER_CHAR: f64 = 0.6;
+const EM_PER_CHAR_BOLD: f64 = 0.66;
+
+/// An estimate, erring wide, of the width of `text` at `px` (bold for titles).
+pub(crate) fn text_width(text: &str, px: f64, bold: bool) -> f64 {
+    let em = if bold { EM_PER_CHAR_BOLD } else { EM_PER_CHAR };
+    em * px * text.chars().count() as f64
+}
+
+/// `text` cut with an ellipsis so that its estimated width at `px` fits in `width`.
+pub(crate) fn fit(text: &str, width: f64, px: f64) -> String {
+    fit_as(text, width, px, false)
+}
+
+fn fit_as(text: &str, width: f64, px: f64, bold: bool) -> String {
+    let em = if bold { EM_PER_CHAR_BOLD } else { EM_PER_CHAR };
+    let max = (width / (em * px)).floor().max(2.0) as usize;
+    truncate(text, max)
+}
+
+/// A `<text>` element of `class` at (`x`, `y`) that fits `width`: cut with an ellipsis when
+/// too long, the whole text then shown on hover. `attrs` are further attributes.
+pub(crate) fn fitted_text(
+    class: &str,
+    x: f64,
+    y: f64,
+    attrs: &str,
+    text: &str,
+    width: f64,
+) -> String {
+    let title = class == "title";
+    let shown = fit_as(text, width, if title { TITLE_PX } else { FONT_PX }, title);
+    let class = if class.is_empty() {
+        String::new()
+    } else {
+        format!(" class=\"{class}\"")
+    };
+    let full = if shown == text {
+        String::new()
+    } else {
+        format!("<title>{}</title>", esc(text))
+    };
+    format!(
+        "<text{class} x=\"{x:.1}\" y=\"{y:.1}\"{attrs}>{full}{}</text>",
+        esc(&shown)
+    )
+}
+
+/// How far a panel's title may run from its plot area's left edge: over the plot area and
+/// [`TITLE_OVERHANG`] into the gap before the next panel (whose title starts at least 60
+/// units after this plot area in every report), never past the figure.
+fn title_width(r: Rect) -> f64 {
+    (r.w + TITLE_OVERHANG).min(FIG_W - r.x - 4.0)
+}
+
+/// See [`title_width`].
+const TITLE_OVERHANG: f64 = 50.0;
 
 /// `s` cut to at most `max` characters, with an ellipsis when cut.
 pub(crate) fn truncate(s: &str, max: usize) -> String {
@@ -412,4 +680,48 @@ pub(crate) fn bands_panel(r: Rect, title: &str, ylabel: &str, series: &[BandSeri
     }
     s.push_str("</g>\n");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc_4648_test_vectors() {
+        for (plain, encoded) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(plain.as_bytes()), encoded, "{plain}");
+        }
+        assert_eq!(base64("Δ ≤".as_bytes()), "zpQg4omk");
+    }
+
+    #[test]
+    fn file_stems_are_plain() {
+        assert_eq!(file_stem("capture"), "capture");
+        assert_eq!(
+            file_stem("government.*.capacity vs <x> & y"),
+            "government.all.capacity-vs-x-y"
+        );
+        assert_eq!(file_stem("<>"), "figure");
+    }
+
+    #[test]
+    fn a_standalone_figure_carries_its_style() {
+        let svg = format!("{}<text class=\"title\">t</text></svg>\n", open(10.0, "x"));
+        let alone = standalone(&svg, "svg .extra { fill: red; }");
+        assert!(alone.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+        assert!(alone.contains("<style>\nsvg text {"));
+        assert!(alone.contains("svg .extra { fill: red; }</style>"));
+        assert!(alone.ends_with("<text class=\"title\">t</text></svg>\n"));
+        let page = downloadable(&svg, "capture vs x", "");
+        assert!(page.starts_with(&svg));
+        assert!(page.contains("download=\"capture-vs-x.svg\""));
+    }
 }

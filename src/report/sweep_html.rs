@@ -2,10 +2,14 @@
 //! with, for every metric, one panel per swept parameter: the metric's mean at each point and
 //! its 90% band (p5 to p95 of the point's runs).
 //!
-//! In a grid, points that share the values of the other parameters form one series: a line
-//! through the means and a shaded band, one colour per series (up to eight; more series are
-//! drawn as grey lines without bands). In a Latin hypercube every point stands alone: a dot at
-//! its mean and a whisker over its band. Ambassador levels sit at evenly spaced positions.
+//! A grid of two parameters draws, instead, one heatmap per metric: its mean at every cell of
+//! the grid on a viridis colour scale with its legend, the value written in cells wide enough
+//! and shown on hover. In other grids, points that share the values of the other parameters
+//! form one series: a line through the means and a shaded band, one colour per series (up to
+//! eight; more series are drawn as grey lines without bands). In a Latin hypercube every point
+//! stands alone: a dot at its mean and a whisker over its band, coloured (with two or more
+//! parameters) by another parameter, named under the panel with its colour bar. Ambassador
+//! levels sit at evenly spaced positions.
 //!
 //! [`render`] only builds a string: no I/O.
 
@@ -14,6 +18,7 @@ use std::fmt::Write;
 use crate::model::metrics;
 use crate::report::html::{PAGE_END, study_page_start};
 use crate::report::svg::{self, FIG_W, Margins, PALETTE, Rect, Scale, axes, esc, ticks};
+
 use crate::report::table::format_sig;
 use crate::scenario::Scenario;
 use crate::store::study::{Plan, Setting};
@@ -39,12 +44,15 @@ svg .band { stroke: none; fill-opacity: .16; }
 svg .series { fill: none; stroke-width: 2; }
 svg .series.grey { stroke: #9aa3ab; stroke-width: 1; }
 svg .whisker { stroke-width: 1.2; }
+svg .cell { stroke: #fff; stroke-width: .5; }
+svg .value { font-size: 11px; }
 table.points td { text-align: right; white-space: nowrap; }
 ul.legend { list-style: none; padding: 0; margin: .2rem 1.2rem .2rem 0; font-size: .84rem; display: inline-block; vertical-align: top; }
 "#;
 
-/// Renders the sweep report.
-pub fn render(plan: &Plan, s: &Scenario, summaries: &[Summary]) -> String {
+/// Renders the sweep report, its metrics in `order` (indices into the summaries' metrics;
+/// those left out are not drawn).
+pub fn render(plan: &Plan, s: &Scenario, summaries: &[Summary], order: &[usize]) -> String {
     let mut out = String::with_capacity(64 * 1024);
     out.push_str(&study_page_start(
         "sweep",
@@ -56,7 +64,8 @@ pub fn render(plan: &Plan, s: &Scenario, summaries: &[Summary]) -> String {
     out.push_str(
         "<p class=\"note\">Each panel shows a metric's mean over the runs of each point (line or \
          dot) and its 90% band, from the 5th to the 95th percentile of the runs (shading or \
-         whisker).</p>\n</header>\n<main>\n",
+         whisker). A grid of two parameters shows each metric's mean as a heatmap \
+         instead.</p>\n</header>\n<main>\n",
     );
     let integer = metrics::is_count(s);
     let grid = plan.design.ends_with("grid");
@@ -68,11 +77,16 @@ pub fn render(plan: &Plan, s: &Scenario, summaries: &[Summary]) -> String {
     let panels: Vec<Panel> = (0..plan.factors.len())
         .map(|j| Panel::of(plan, j, grid))
         .collect();
-    for (m, name) in names.iter().enumerate() {
+    let heatmap = (grid && plan.factors.len() == 2).then(|| Heatmap::of(plan));
+    for &m in order {
+        let Some(name) = names.get(m) else { continue };
         let is_count = integer.get(m).copied().unwrap_or(false);
-        out.push_str(&figure(plan, &panels, summaries, m, name, is_count, grid));
+        out.push_str(&match &heatmap {
+            Some(h) => h.figure(plan, summaries, m, name),
+            None => figure(plan, &panels, summaries, m, name, is_count, grid),
+        });
     }
-    out.push_str(&points_table(plan, summaries));
+    out.push_str(&points_table(plan, summaries, order));
     out.push_str(PAGE_END);
     out
 }
@@ -207,7 +221,18 @@ fn figure(
     let columns = factors.clamp(1, COLUMNS);
     let rows = factors.div_ceil(columns);
     let cell_w = FIG_W / columns as f64;
-    let cell_h = MARGINS.around(PANEL_H);
+    // A Latin hypercube of two or more parameters colours its points by another parameter,
+    // with a colour bar under each panel.
+    let coloured_by = !grid && factors > 1;
+    let margins = if coloured_by {
+        Margins {
+            bottom: MARGINS.bottom + 50.0,
+            ..MARGINS
+        }
+    } else {
+        MARGINS
+    };
+    let cell_h = margins.around(PANEL_H);
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     for s in summaries {
         let st = stat(s, m);
@@ -227,12 +252,14 @@ fn figure(
     let mut svg = String::new();
     let mut legend = String::new();
     for (j, Panel { axis, series }) in panels.iter().enumerate() {
-        let r = MARGINS.plot(
+        let r = margins.plot(
             (j % columns) as f64 * cell_w,
             (j / columns) as f64 * cell_h,
             cell_w,
             PANEL_H,
         );
+        // The parameter that colours this panel's points: the first one it is not against.
+        let by = coloured_by.then(|| ColourBy::of(plan, usize::from(j == 0)));
         let sx = axis.scale(r);
         let sy = Scale::up(lo, hi, r);
         svg.push_str(&axes(
@@ -278,7 +305,17 @@ fn figure(
                 let (x, y) = at(i, st.mean);
                 let (_, y5) = at(i, st.p5);
                 let (_, y95) = at(i, st.p95);
-                let colour = if grid { colour } else { PALETTE[0] };
+                let colour = match (&by, grid) {
+                    (Some(by), _) => by.colour(plan.points[i][by.factor]),
+                    (None, true) => colour.to_string(),
+                    (None, false) => PALETTE[0].to_string(),
+                };
+                let by_value = by.as_ref().map_or(String::new(), |by| {
+                    format!(
+                        "; {} = {}",
+                        plan.factors[by.factor], plan.points[i][by.factor]
+                    )
+                });
                 if members.len() == 1 {
                     let _ = writeln!(
                         svg,
@@ -289,12 +326,27 @@ fn figure(
                 let _ = writeln!(
                     svg,
                     "<circle class=\"point\" fill=\"{colour}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"2.6\">\
-                     <title>point {i}: mean {}, p5 {}, p95 {}</title></circle>",
+                     <title>point {i}: mean {}, p5 {}, p95 {}{}</title></circle>",
                     format_sig(st.mean, 4),
                     format_sig(st.p5, 4),
-                    format_sig(st.p95, 4)
+                    format_sig(st.p95, 4),
+                    esc(&by_value)
                 );
             }
+        }
+        if let Some(by) = &by {
+            let bar = Rect {
+                x: r.x,
+                y: r.bottom() + 70.0,
+                w: r.w,
+                h: 9.0,
+            };
+            svg.push_str(&svg::colour_bar(
+                bar,
+                false,
+                &by.ticks(),
+                &format!("colour: {}", plan.factors[by.factor]),
+            ));
         }
         if grid && factors > 1 && coloured && series.len() > 1 {
             let _ = write!(
@@ -325,14 +377,248 @@ fn figure(
         rows as f64 * cell_h,
         &format!("{name} against each swept parameter"),
     );
+    let figure = svg::downloadable(&format!("{open}{svg}</svg>\n"), name, EXTRA_CSS);
     format!(
         "<figure class=\"metric\" id=\"metric-{name}\">\n<figcaption><h3>{name}</h3></figcaption>\n\
-         {legend}{open}{svg}</svg>\n</figure>\n"
+         {legend}{figure}</figure>\n"
     )
 }
 
+/// How the points of a Latin hypercube's panel are coloured: by the setting of `factor`, on
+/// the sequential scale from its lowest to its highest value (levels evenly spaced).
+struct ColourBy {
+    factor: usize,
+    axis: Axis,
+}
+
+impl ColourBy {
+    fn of(plan: &Plan, factor: usize) -> ColourBy {
+        ColourBy {
+            factor,
+            axis: Axis::of(plan, factor),
+        }
+    }
+
+    /// Where `v` sits on the colour scale, 0 to 1.
+    fn t(&self, v: Setting) -> f64 {
+        match &self.axis {
+            Axis::Numbers { lo, hi } => (self.axis.position(v) - lo) / (hi - lo),
+            Axis::Levels(levels) if levels.len() > 1 => {
+                self.axis.position(v) / (levels.len() - 1) as f64
+            }
+            Axis::Levels(_) => 0.5,
+        }
+    }
+
+    fn colour(&self, v: Setting) -> String {
+        svg::sequential(self.t(v))
+    }
+
+    /// The colour bar's ticks: round numbers, or every level.
+    fn ticks(&self) -> Vec<(f64, String)> {
+        match &self.axis {
+            Axis::Numbers { lo, hi } => ticks(*lo, *hi, false)
+                .into_iter()
+                .map(|(v, text)| ((v - lo) / (hi - lo), text))
+                .collect(),
+            Axis::Levels(levels) => levels.iter().map(|l| (self.t(*l), l.to_string())).collect(),
+        }
+    }
+}
+
+/// The layout of the heatmaps of a two-factor grid: the first factor's settings across, the
+/// second's up, and the point at each cell.
+struct Heatmap {
+    columns: Vec<Setting>,
+    rows: Vec<Setting>,
+    /// `cells[row][column]`: the point with those settings, if the grid has it.
+    cells: Vec<Vec<Option<usize>>>,
+}
+
+/// Room around a heatmap: its y tick labels (levels) and axis label on the left, the colour
+/// bar on the right.
+const HEATMAP_MARGINS: Margins = Margins {
+    left: 150.0,
+    right: 190.0,
+    top: 30.0,
+    bottom: 48.0,
+};
+
+impl Heatmap {
+    fn of(plan: &Plan) -> Heatmap {
+        let settings = |j: usize| -> Vec<Setting> {
+            let mut v: Vec<Setting> = Vec::new();
+            for p in &plan.points {
+                if !v.contains(&p[j]) {
+                    v.push(p[j]);
+                }
+            }
+            if let Axis::Numbers { .. } = Axis::of(plan, j) {
+                v.sort_by(|a, b| match (a, b) {
+                    (Setting::Number(x), Setting::Number(y)) => x.total_cmp(y),
+                    _ => std::cmp::Ordering::Equal,
+                });
+            }
+            v
+        };
+        let (columns, rows) = (settings(0), settings(1));
+        let cells = rows
+            .iter()
+            .map(|r| {
+                columns
+                    .iter()
+                    .map(|c| plan.points.iter().position(|p| p[0] == *c && p[1] == *r))
+                    .collect()
+            })
+            .collect();
+        Heatmap {
+            columns,
+            rows,
+            cells,
+        }
+    }
+
+    /// Metric `m`'s mean at every cell, coloured on one scale from its lowest to its highest
+    /// mean, the value written in cells wide enough and shown on hover with its band.
+    fn figure(&self, plan: &Plan, summaries: &[Summary], m: usize, name: &str) -> String {
+        let (nc, nr) = (self.columns.len().max(1), self.rows.len().max(1));
+        let plot_h = (nr as f64 * 48.0).clamp(180.0, 420.0);
+        let r = HEATMAP_MARGINS.plot(0.0, 0.0, FIG_W, plot_h);
+        let (cw, ch) = (r.w / nc as f64, r.h / nr as f64);
+        let means = summaries.iter().map(|s| stat(s, m).mean);
+        let lo = means
+            .clone()
+            .filter(|x| x.is_finite())
+            .fold(f64::INFINITY, f64::min);
+        let hi = means
+            .filter(|x| x.is_finite())
+            .fold(f64::NEG_INFINITY, f64::max);
+        let (lo, hi) = match (lo.is_finite(), lo < hi) {
+            (false, _) => (0.0, 1.0),
+            (true, false) => (lo - 0.5, lo + 0.5),
+            (true, true) => (lo, hi),
+        };
+        let t = |v: f64| (v - lo) / (hi - lo);
+        // Every k-th tick label, so that labels stay about 70 units apart.
+        let every = |n: usize, space: f64| ((70.0 / space).ceil() as usize).clamp(1, n.max(1));
+        let sx = Scale::across(-0.5, nc as f64 - 0.5, r);
+        let sy = Scale::up(-0.5, nr as f64 - 0.5, r);
+        let label = |v: &Setting| match v {
+            Setting::Number(x) => format_sig(*x, 4),
+            level => level.to_string(),
+        };
+        let xticks: Vec<(f64, String)> = self
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % every(nc, cw) == 0)
+            .map(|(i, v)| (i as f64, label(v)))
+            .collect();
+        let yticks: Vec<(f64, String)> = self
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % every(nr, ch * 3.0) == 0)
+            .map(|(i, v)| (i as f64, label(v)))
+            .collect();
+        let mut svg = String::from("<g class=\"heatmap\">\n");
+        svg.push_str(&axes(
+            r,
+            sx,
+            sy,
+            &xticks,
+            &yticks,
+            &format!(
+                "mean {name} over {} and {}",
+                plan.factors[0], plan.factors[1]
+            ),
+            &plan.factors[0],
+            "",
+        ));
+        for (i, row) in self.cells.iter().enumerate() {
+            for (j, cell) in row.iter().enumerate() {
+                let Some(p) = *cell else { continue };
+                let st = stat(&summaries[p], m);
+                let (x, y) = (r.x + j as f64 * cw, r.bottom() - (i + 1) as f64 * ch);
+                let value = format_sig(st.mean, 3);
+                let _ = write!(
+                    svg,
+                    "<rect class=\"cell\" x=\"{x:.1}\" y=\"{y:.1}\" width=\"{:.1}\" \
+                     height=\"{:.1}\" fill=\"{}\"><title>{} = {}, {} = {}: mean {}, p5 {}, p95 {} \
+                     (point {p})</title></rect>",
+                    cw + 0.2,
+                    ch + 0.2,
+                    svg::sequential(t(st.mean)),
+                    esc(&plan.factors[0]),
+                    esc(&self.columns[j].to_string()),
+                    esc(&plan.factors[1]),
+                    esc(&self.rows[i].to_string()),
+                    format_sig(st.mean, 4),
+                    format_sig(st.p5, 4),
+                    format_sig(st.p95, 4),
+                );
+                if cw >= svg::text_width(&value, svg::FONT_PX, false) + 6.0 && ch >= 16.0 {
+                    let _ = write!(
+                        svg,
+                        "<text class=\"value\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" \
+                         style=\"fill:{}\">{value}</text>",
+                        x + cw / 2.0,
+                        y + ch / 2.0 + 4.0,
+                        if svg::light_text_on(t(st.mean)) {
+                            "#fff"
+                        } else {
+                            "#1b1f24"
+                        }
+                    );
+                }
+                svg.push('\n');
+            }
+        }
+        // The y axis label sits left of the level names, which can be long.
+        let (yx, yy) = (r.x - HEATMAP_MARGINS.left + 16.0, r.y + r.h / 2.0);
+        svg.push_str(&svg::fitted_text(
+            "",
+            yx,
+            yy,
+            &format!(" text-anchor=\"middle\" transform=\"rotate(-90 {yx:.1} {yy:.1})\""),
+            &plan.factors[1],
+            r.h,
+        ));
+        let bar = Rect {
+            x: r.right() + 30.0,
+            y: r.y + 16.0,
+            w: 16.0,
+            h: r.h - 16.0,
+        };
+        let bar_ticks: Vec<(f64, String)> = ticks(lo, hi, false)
+            .into_iter()
+            .map(|(v, text)| (t(v), text))
+            .collect();
+        svg.push_str(&svg::colour_bar(
+            bar,
+            true,
+            &bar_ticks,
+            &format!("mean {name}"),
+        ));
+        svg.push_str("</g>\n");
+        let open = svg::open(
+            HEATMAP_MARGINS.around(plot_h),
+            &format!(
+                "mean {name} over {} and {}",
+                esc(&plan.factors[0]),
+                esc(&plan.factors[1])
+            ),
+        );
+        let figure = svg::downloadable(&format!("{open}{svg}</svg>\n"), name, EXTRA_CSS);
+        format!(
+            "<figure class=\"metric\" id=\"metric-{name}\">\n<figcaption><h3>{name}</h3></figcaption>\n\
+             {figure}</figure>\n"
+        )
+    }
+}
+
 /// The points and the mean of every metric, as a table (the first rows of a large design).
-fn points_table(plan: &Plan, summaries: &[Summary]) -> String {
+fn points_table(plan: &Plan, summaries: &[Summary], order: &[usize]) -> String {
     let mut t = String::from(
         "<section>\n<h2>Points</h2>\n<div class=\"scroll\"><table class=\"summary points\"><thead><tr><th>point</th>",
     );
@@ -340,7 +626,7 @@ fn points_table(plan: &Plan, summaries: &[Summary]) -> String {
         let _ = write!(t, "<th>{}</th>", esc(f));
     }
     if let Some(first) = summaries.first() {
-        for m in &first.metrics {
+        for m in order.iter().filter_map(|&m| first.metrics.get(m)) {
             let _ = write!(t, "<th class=\"num\">{}</th>", esc(&m.metric));
         }
     }
@@ -356,7 +642,7 @@ fn points_table(plan: &Plan, summaries: &[Summary]) -> String {
         for v in point {
             let _ = write!(t, "<td>{}</td>", esc(&v.to_string()));
         }
-        for m in &s.metrics {
+        for m in order.iter().filter_map(|&m| s.metrics.get(m)) {
             let _ = write!(t, "<td>{}</td>", format_sig(m.summary.mean, 4));
         }
         t.push_str("</tr>\n");
@@ -376,7 +662,7 @@ fn points_table(plan: &Plan, summaries: &[Summary]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::html::checks::assert_self_contained;
+    use crate::report::html::checks::{assert_downloads, assert_self_contained};
     use crate::scenario::Level;
 
     fn summaries(s: &Scenario, points: usize) -> Vec<Summary> {
@@ -391,13 +677,17 @@ mod tests {
             .collect()
     }
 
+    /// Every metric of `s`, in their usual order.
+    fn every(s: &Scenario) -> Vec<usize> {
+        (0..metrics::names(s).len()).collect()
+    }
+
     fn scenario() -> Scenario {
         crate::scenario::load(std::path::Path::new("scenarios/baseline.toml")).expect("loads")
     }
 
-    #[test]
-    fn a_grid_draws_a_line_and_band_per_series_in_every_panel() {
-        let s = scenario();
+    /// A grid of ambassador levels (3) by capacities (2).
+    fn two_factor_grid(s: &Scenario) -> Plan {
         let levels = [Level::None, Level::Observer, Level::Equal];
         let mut points = Vec::new();
         for l in levels {
@@ -405,28 +695,113 @@ mod tests {
                 points.push(vec![Setting::Level(l), Setting::Number(x)]);
             }
         }
-        let plan = Plan::new(
+        Plan::new(
             "sweep grid",
-            &s,
+            s,
             vec![
                 "government.*.ambassador".into(),
                 "government.*.capacity".into(),
             ],
             points,
-        );
-        let html = render(&plan, &s, &summaries(&s, 6));
+        )
+    }
+
+    #[test]
+    fn a_two_factor_grid_draws_a_heatmap_cell_per_point_with_its_mean() {
+        let s = scenario();
+        let plan = two_factor_grid(&s);
+        let summaries = summaries(&s, 6);
+        let html = render(&plan, &s, &summaries, &every(&s));
         assert_self_contained(&html);
         let metrics = metrics::names(&s).len();
         assert_eq!(html.matches("<figure class=\"metric\"").count(), metrics);
-        // Per metric: 2 lines against the level (one per capacity), 3 against capacity.
-        assert_eq!(html.matches("<path class=\"series\"").count(), metrics * 5);
-        assert_eq!(html.matches("<path class=\"band\"").count(), metrics * 5);
-        assert_eq!(
-            html.matches("<circle class=\"point\"").count(),
-            metrics * 6 * 2
+        assert_eq!(assert_downloads(&html, EXTRA_CSS), metrics);
+        assert_eq!(html.matches("<g class=\"heatmap\">").count(), metrics);
+        assert_eq!(html.matches("<rect class=\"cell\"").count(), metrics * 6);
+        assert_eq!(html.matches("<g class=\"colour-bar\"").count(), metrics);
+        assert_eq!(html.matches("<path class=\"series").count(), 0, "no lines");
+        // Point 3 is (observer, 0.5): its cell says so, with metric 0's mean.
+        let mean = format_sig(summaries[3].metrics[0].summary.mean, 4);
+        let title = format!(
+            "<title>government.*.ambassador = observer, government.*.capacity = 0.5: mean {mean},"
         );
-        assert!(html.contains(">observer</text>"), "levels label the x axis");
+        assert!(html.contains(&title), "{title}");
+        // Levels across in their order, capacities up in increasing order.
+        let first = &html[html.find("<g class=\"heatmap\">").expect("a heatmap")..];
+        assert!(first.find(">none</text>") < first.find(">observer</text>"));
+        assert!(first.find(">observer</text>") < first.find(">equal</text>"));
         assert!(!html.contains("NaN") && !html.contains("inf\""));
+    }
+
+    #[test]
+    fn a_one_factor_grid_draws_a_line_and_band() {
+        let s = scenario();
+        let points = [0.2, 0.5, 0.8]
+            .iter()
+            .map(|&x| vec![Setting::Number(x)])
+            .collect();
+        let plan = Plan::new(
+            "sweep grid",
+            &s,
+            vec!["government.*.capacity".into()],
+            points,
+        );
+        let html = render(&plan, &s, &summaries(&s, 3), &every(&s));
+        assert_self_contained(&html);
+        let metrics = metrics::names(&s).len();
+        assert_eq!(html.matches("<path class=\"series\"").count(), metrics);
+        assert_eq!(html.matches("<path class=\"band\"").count(), metrics);
+        assert_eq!(html.matches("<circle class=\"point\"").count(), metrics * 3);
+        assert_eq!(html.matches("<rect class=\"cell\"").count(), 0);
+    }
+
+    /// Against the first parameter, points are coloured by the second; against the others,
+    /// by the first; each panel names its colour in a colour bar.
+    #[test]
+    fn a_latin_hypercube_colours_its_points_by_another_parameter() {
+        let s = scenario();
+        let levels = [Level::None, Level::Observer, Level::Equal, Level::Observer];
+        let points: Vec<Vec<Setting>> = (0..4)
+            .map(|i| {
+                vec![
+                    Setting::Number(0.2 + i as f64 / 10.0),
+                    Setting::Level(levels[i]),
+                ]
+            })
+            .collect();
+        let plan = Plan::new(
+            "sweep lhs",
+            &s,
+            vec![
+                "government.*.capacity".into(),
+                "government.*.ambassador".into(),
+            ],
+            points,
+        );
+        let html = render(&plan, &s, &summaries(&s, 4), &every(&s));
+        assert_self_contained(&html);
+        let metrics = metrics::names(&s).len();
+        assert_eq!(html.matches("<g class=\"colour-bar\"").count(), 2 * metrics);
+        let figure = &html[html.find("<figure class=\"metric\"").expect("a figure")..];
+        let figure = &figure[..figure.find("</figure>").expect("closed")];
+        assert!(figure.contains(">colour: government.*.ambassador</text>"));
+        assert!(figure.contains(">colour: government.*.capacity</text>"));
+        let fills: Vec<&str> = figure
+            .split("<circle class=\"point\" fill=\"")
+            .skip(1)
+            .map(|c| &c[..7])
+            .collect();
+        // Against capacity, by level (none, observer, equal: 0, 1/2, 1); then against the
+        // level, by capacity (0.2 to 0.5: 0 to 1).
+        let by_level = [0.0, 0.5, 1.0, 0.5].map(svg::sequential);
+        let by_capacity = [0.0, 1.0 / 3.0, 2.0 / 3.0, 1.0].map(svg::sequential);
+        let expected: Vec<&str> = by_level
+            .iter()
+            .chain(&by_capacity)
+            .map(|c| c.as_str())
+            .collect();
+        assert_eq!(fills, expected);
+        assert!(figure.contains("; government.*.ambassador = equal</title>"));
     }
 
     #[test]
@@ -441,10 +816,35 @@ mod tests {
             vec!["government.*.capacity".into()],
             points,
         );
-        let html = render(&plan, &s, &summaries(&s, 4));
+        let html = render(&plan, &s, &summaries(&s, 4), &every(&s));
         assert_self_contained(&html);
         let metrics = metrics::names(&s).len();
         assert_eq!(html.matches("<line class=\"whisker\"").count(), metrics * 4);
         assert_eq!(html.matches("<path class=\"series").count(), 0);
+    }
+
+    /// The figures and the table's columns follow the order asked for; metrics left out
+    /// are not drawn.
+    #[test]
+    fn metrics_come_in_the_order_given() {
+        let s = scenario();
+        let names = metrics::names(&s);
+        let plan = two_factor_grid(&s);
+        let html = render(&plan, &s, &summaries(&s, 6), &[3, 0]);
+        let figures: Vec<&str> = html
+            .split("<figure class=\"metric\" id=\"metric-")
+            .skip(1)
+            .map(|f| &f[..f.find('"').expect("quote")])
+            .collect();
+        assert_eq!(figures, [names[3].as_str(), names[0].as_str()]);
+        let table = &html[html
+            .find("<table class=\"summary points\">")
+            .expect("a table")..];
+        let (third, first) = (
+            table.find(&format!(">{}</th>", names[3])).expect("asked"),
+            table.find(&format!(">{}</th>", names[0])).expect("asked"),
+        );
+        assert!(third < first);
+        assert!(!table.contains(&format!(">{}</th>", names[1])));
     }
 }

@@ -6,17 +6,6 @@ use std::process::Command as Std;
 
 use crate::support::{assert_stderr_has, netstates, stdout_of};
 
-const LIBRARY: [&str; 8] = [
-    "baseline",
-    "ambassadors-observer",
-    "ambassadors-equal",
-    "antitrust-push",
-    "city-diplomacy",
-    "oversight-coregulation",
-    "tech-literacy",
-    "watchdog-ngos",
-];
-
 #[test]
 fn scenarios_lists_the_bundled_library_from_any_directory() {
     let away = tempfile::tempdir().expect("tempdir");
@@ -26,7 +15,8 @@ fn scenarios_lists_the_bundled_library_from_any_directory() {
         .assert()
         .success();
     let out = stdout_of(&listed);
-    for name in LIBRARY {
+    // The library is every file of scenarios/ (a unit test of `bundled` holds it to that).
+    for name in netstates::scenario::bundled::LIBRARY.iter().map(|b| b.name) {
         assert!(
             out.lines().any(|l| l.starts_with(&format!("{name} "))),
             "{name} is not listed: {out}"
@@ -300,6 +290,26 @@ fn compare_shows_the_metrics_asked_for_in_their_order() {
         "only the metrics asked for: {csv}"
     );
     assert!(first_trust < first_capture, "in the order asked for: {csv}");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let report = dir.path().join("r.html");
+    compare(&[
+        "baseline",
+        "tech-literacy",
+        "--metric",
+        "trust",
+        "--metric",
+        "capture",
+        "--report",
+        report.to_str().expect("utf-8 path"),
+    ])
+    .success();
+    let html = fs::read_to_string(&report).expect("report");
+    let headings: Vec<&str> = html
+        .split("<figure class=\"metric\"")
+        .skip(1)
+        .filter_map(|f| f.split("<h3>").nth(1)?.split("</h3>").next())
+        .collect();
+    assert_eq!(headings, ["trust", "capture"], "the report's figures");
     let misspelt = compare(&["baseline", "tech-literacy", "--metric", "captur"]).code(2);
     assert_stderr_has(
         &misspelt,
@@ -313,7 +323,7 @@ fn compare_out_keeps_each_inputs_runs_as_an_experiment_directory() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("cmp");
     let out_arg = out.to_str().expect("utf-8 path");
-    let first = compare(&[
+    let kept = [
         "baseline",
         "scenarios/tech-literacy.toml",
         "--label",
@@ -322,8 +332,8 @@ fn compare_out_keeps_each_inputs_runs_as_an_experiment_directory() {
         "literate",
         "--out",
         out_arg,
-    ])
-    .success();
+    ];
+    let first = compare(&kept).success();
     let alone = dir.path().join("alone");
     netstates()
         .args([
@@ -349,17 +359,7 @@ fn compare_out_keeps_each_inputs_runs_as_an_experiment_directory() {
     let before = fs::metadata(out.join("base/runs.csv"))
         .and_then(|m| m.modified())
         .expect("mtime");
-    let again = compare(&[
-        "baseline",
-        "scenarios/tech-literacy.toml",
-        "--label",
-        "base",
-        "--label",
-        "literate",
-        "--out",
-        out_arg,
-    ])
-    .success();
+    let again = compare(&kept).success();
     assert_eq!(stdout_of(&first), stdout_of(&again));
     let after = fs::metadata(out.join("base/runs.csv"))
         .and_then(|m| m.modified())

@@ -13,6 +13,7 @@ mod model_limits;
 mod model_v2;
 mod prim;
 mod reliability;
+mod reports;
 mod scenario_errors;
 mod schema;
 mod sensitivity;

@@ -283,7 +283,12 @@ fn the_fixtures_the_schema_can_judge_fail_it_and_the_others_pass() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
-    let readme = std::fs::read_to_string("README.md").expect("README.md");
+    // Words, not lines: a reflowed paragraph says the same.
+    let readme = std::fs::read_to_string("README.md")
+        .expect("README.md")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     let claim = format!(
         "the schema refuses {}; {} are not TOML at all and {} need `check`",
         REFUSED.len(),

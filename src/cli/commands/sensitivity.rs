@@ -3,7 +3,9 @@
 use crate::analysis::design::{Factor, Spec};
 use crate::analysis::sensitivity::{self as sa, Method, Resamples};
 use crate::cli::args::SensitivityArgs;
-use crate::cli::commands::study::{chosen_metrics, play_study, study_scenario, write};
+use crate::cli::commands::study::{
+    chosen_metrics, play_study, report_order, study_scenario, write,
+};
 use crate::cli::error::{Error, design_error, sensitivity_error};
 use crate::cli::output::{say, sayln};
 use crate::model::metrics;
@@ -114,7 +116,14 @@ pub fn sensitivity(args: &SensitivityArgs, argv: &[String]) -> Result<(), Error>
             .report
             .clone()
             .unwrap_or_else(|| out.join(store::REPORT_HTML)),
-        report::sensitivity_html::render(&plan, &s, method, args.resamples, &analyses),
+        report::sensitivity_html::render(
+            &plan,
+            &s,
+            method,
+            args.resamples,
+            &analyses,
+            &report_order(names.len(), &args.study.metrics, &shown),
+        ),
     )?;
     if !args.study.exec.quiet {
         for warning in noisy_indices(&plan.factors, &analyses) {

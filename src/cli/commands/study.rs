@@ -43,6 +43,15 @@ pub fn chosen_metrics(names: &[String], asked: &[String]) -> Result<Vec<usize>, 
         .collect()
 }
 
+/// The order of the metrics in a study's report: the `--metric`s in the order given, then the
+/// others in their usual order; every metric when none was asked for.
+pub(crate) fn report_order(count: usize, asked: &[String], shown: &[usize]) -> Vec<usize> {
+    let first: &[usize] = if asked.is_empty() { &[] } else { shown };
+    let mut order = first.to_vec();
+    order.extend((0..count).filter(|m| !first.contains(m)));
+    order
+}
+
 /// A study's scenario: the file with its fixed `--set`s, `--runs` and `--seed` applied, and
 /// the factors that vary.
 pub(crate) fn study_scenario(
@@ -152,4 +161,20 @@ pub(crate) fn write(path: PathBuf, text: String) -> Result<PathBuf, Error> {
     crate::store::write_atomic(&path, text.as_bytes())
         .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))?;
     Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_puts_the_asked_metrics_first_in_their_order() {
+        let asked = vec!["trust".to_string(), "capture".to_string()];
+        assert_eq!(report_order(5, &asked, &[3, 1]), [3, 1, 0, 2, 4]);
+        assert_eq!(
+            report_order(3, &[], &[2, 0]),
+            [0, 1, 2],
+            "headline shown, all kept"
+        );
+    }
 }

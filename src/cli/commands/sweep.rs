@@ -2,7 +2,9 @@
 
 use crate::analysis::design::{self, Design};
 use crate::cli::args::SweepArgs;
-use crate::cli::commands::study::{chosen_metrics, play_study, study_scenario, write};
+use crate::cli::commands::study::{
+    chosen_metrics, play_study, report_order, study_scenario, write,
+};
 use crate::cli::error::{Error, design_error};
 use crate::cli::output::{say, sayln};
 use crate::model::metrics;
@@ -31,7 +33,12 @@ pub fn sweep(args: &SweepArgs, argv: &[String]) -> Result<(), Error> {
             .report
             .clone()
             .unwrap_or_else(|| out.join(store::REPORT_HTML)),
-        report::sweep_html::render(&plan, &s, &summaries),
+        report::sweep_html::render(
+            &plan,
+            &s,
+            &summaries,
+            &report_order(names.len(), &args.study.metrics, &shown),
+        ),
     )?;
     say!(
         "{}",
