@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import netstates
-from conftest import REPO, SCENARIOS
+from conftest import SCENARIOS
 
 
 def test_load_bundled_name_and_file_give_the_same_scenario():
@@ -156,4 +156,3 @@ def test_repr_names_the_scenario():
     s = netstates.load("baseline").with_set({"government.*.capacity": 0.8})
     assert "baseline" in repr(s)
     assert s._call() == "netstates.load('baseline').with_set({'government.*.capacity': '0.8'})"
-    assert REPO.is_dir()
