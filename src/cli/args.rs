@@ -401,15 +401,18 @@ fn whole_in(s: &str, lo: u64, hi: u64) -> Result<u64, String> {
     }
 }
 
-fn runs(s: &str) -> Result<u64, String> {
+/// `--runs` as typed: a whole number from 1 to [`MAX_RUNS`] (also the Python package's `runs=`).
+pub fn runs(s: &str) -> Result<u64, String> {
     whole_in(s, 1, MAX_RUNS)
 }
 
-fn seed(s: &str) -> Result<u64, String> {
+/// `--seed` as typed: a whole number that fits 64 bits (also the Python package's `seed=`).
+pub fn seed(s: &str) -> Result<u64, String> {
     whole_in(s, 0, u64::MAX)
 }
 
-fn jobs(s: &str) -> Result<usize, String> {
+/// `--jobs` as typed: 1 to [`MAX_JOBS`] (also the Python package's `jobs=`).
+pub fn jobs(s: &str) -> Result<usize, String> {
     whole_in(s, 1, MAX_JOBS as u64).map(|j| j as usize)
 }
 

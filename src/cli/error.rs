@@ -107,7 +107,7 @@ impl From<ScenarioError> for Error {
 }
 
 /// An override from `--set` that cannot be applied.
-pub(crate) fn set_error(e: OverrideError) -> Error {
+pub fn set_error(e: OverrideError) -> Error {
     Error::Usage(match e {
         OverrideError::Value { .. } => format!("--set {e}"),
         OverrideError::Rule(rule) => format!("after --set: {rule}"),

@@ -12,7 +12,7 @@ use crate::store::Placement;
 
 impl Execution {
     /// Sets `--runs` and `--seed` in the scenario (after its `--set`s).
-    pub(crate) fn apply(&self, s: &mut Scenario) -> Result<(), Error> {
+    pub fn apply(&self, s: &mut Scenario) -> Result<(), Error> {
         if let Some(runs) = self.runs {
             s.runs = checked_runs(runs)?;
         }
@@ -24,7 +24,7 @@ impl Execution {
 
     /// The rounds each run records (`--trajectories`, `--every`), checked against the
     /// scenario's rounds.
-    pub(crate) fn trajectory(&self, s: &Scenario) -> Result<Option<Trajectory>, Error> {
+    pub fn trajectory(&self, s: &Scenario) -> Result<Option<Trajectory>, Error> {
         self.record.trajectory(s)
     }
 
@@ -45,7 +45,7 @@ impl Execution {
     }
 
     /// The worker threads: `--jobs`, else every core.
-    pub(crate) fn pool(&self) -> Result<Pool, Error> {
+    pub fn pool(&self) -> Result<Pool, Error> {
         Ok(Pool::new(jobs_or_all(self.jobs)?)?)
     }
 }
@@ -116,7 +116,7 @@ pub(crate) fn jobs_or_all(jobs: Option<usize>) -> Result<usize, Error> {
 
 impl Record {
     /// The rounds each run records, if `--trajectories`: `--every` must be 1 to the rounds.
-    pub(crate) fn trajectory(&self, s: &Scenario) -> Result<Option<Trajectory>, Error> {
+    pub fn trajectory(&self, s: &Scenario) -> Result<Option<Trajectory>, Error> {
         if !self.trajectories {
             return Ok(None);
         }

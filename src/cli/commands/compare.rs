@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::analysis::comparison::{self, Sample};
 use crate::cli::args::{CompareArgs, Format};
-use crate::cli::commands::study::chosen_metrics;
+pub use crate::cli::commands::study::chosen_metrics;
 use crate::cli::error::{Error, set_error};
 use crate::cli::execution::{checked_runs, jobs_or_all};
 use crate::cli::output::{say, sayln};
@@ -150,7 +150,7 @@ pub fn compare(args: &CompareArgs, argv: &[String]) -> Result<(), Error> {
 /// The labels of the inputs: `--label`s (one per input), else each scenario's name, numbered
 /// from the second of a name on ("baseline", "baseline-2"). Labels name directories under
 /// `--out` (`plain`), so they must then be plain names.
-fn labels(given: &[String], names: &[&str], plain: bool) -> Result<Vec<String>, Error> {
+pub fn labels(given: &[String], names: &[&str], plain: bool) -> Result<Vec<String>, Error> {
     let labels: Vec<String> = if given.is_empty() {
         let mut seen: Vec<&str> = Vec::new();
         names
@@ -195,7 +195,7 @@ fn labels(given: &[String], names: &[&str], plain: bool) -> Result<Vec<String>, 
 }
 
 /// The sample of a finished experiment directory.
-fn finished_sample(f: store::Finished, label: String, source: String) -> Sample {
+pub fn finished_sample(f: store::Finished, label: String, source: String) -> Sample {
     Sample {
         label,
         description: f.manifest.scenario.description.clone(),

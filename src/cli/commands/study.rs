@@ -15,7 +15,7 @@ use crate::store::Summary;
 use crate::store::study;
 
 /// The metrics a study shows in the terminal: `--metric`s, else the headline ones.
-pub(crate) fn chosen_metrics(names: &[String], asked: &[String]) -> Result<Vec<usize>, Error> {
+pub fn chosen_metrics(names: &[String], asked: &[String]) -> Result<Vec<usize>, Error> {
     const HEADLINE: [&str; 5] = [
         "capture",
         "public_gap",
