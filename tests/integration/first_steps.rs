@@ -425,3 +425,26 @@ fn the_readmes_first_comparison_runs_as_printed() {
     }
     assert!(dir.path().join("first.html").is_file());
 }
+
+#[test]
+fn the_readmes_first_screen_builds_a_bundled_scenario_and_runs_the_tests() {
+    let readme = fs::read_to_string("README.md").expect("README.md");
+    let first = readme_block(&readme, "# netstates", "sh");
+    let commands: Vec<&str> = first
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .collect();
+    assert_eq!(
+        commands,
+        [
+            "cargo run --release -- run baseline --runs 200",
+            "cargo test"
+        ],
+        "a fresh machine needs the cargo forms: {first}"
+    );
+    let ci = fs::read_to_string(".ci/run").expect(".ci/run");
+    assert!(
+        ci.lines().any(|l| l.trim() == "cargo test --locked"),
+        "CI runs the README's test command"
+    );
+}
