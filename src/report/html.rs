@@ -930,15 +930,7 @@ fn ecdf_hovers(name: &str, series: &[Series], layout: &Layout, r: Rect) -> Strin
                 format!("{}: {name} = {value}, F = {f:.2}", se.label)
             })
             .collect();
-        let _ = writeln!(
-            s,
-            "<rect class=\"hover\" x=\"{left:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" \
-             fill-opacity=\"0\"><title>{}</title></rect>",
-            r.y,
-            (right - left).max(0.5),
-            r.h,
-            esc(&lines.join("\n"))
-        );
+        svg::hover_strip(&mut s, &r, left, right, &lines.join("\n"));
     }
     s
 }

@@ -330,6 +330,20 @@ pub(crate) struct Rect {
     pub(crate) h: f64,
 }
 
+/// An invisible strip of `r`'s height from x = `left` to `right` whose `<title>` shows `text`
+/// on hover (no script).
+pub(crate) fn hover_strip(s: &mut String, r: &Rect, left: f64, right: f64, text: &str) {
+    let _ = writeln!(
+        s,
+        "<rect class=\"hover\" x=\"{left:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" \
+         fill-opacity=\"0\"><title>{}</title></rect>",
+        r.y,
+        (right - left).max(0.5),
+        r.h,
+        esc(text)
+    );
+}
+
 impl Rect {
     pub(crate) fn right(&self) -> f64 {
         self.x + self.w
@@ -667,15 +681,7 @@ pub(crate) fn bands_panel(r: Rect, title: &str, ylabel: &str, series: &[BandSeri
                     );
                 }
             }
-            let _ = writeln!(
-                s,
-                "<rect class=\"hover\" x=\"{left:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" \
-                 fill-opacity=\"0\"><title>{}</title></rect>",
-                r.y,
-                (right - left).max(0.5),
-                r.h,
-                esc(&text)
-            );
+            hover_strip(&mut s, &r, left, right, &text);
         }
     }
     s.push_str("</g>\n");
