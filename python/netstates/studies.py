@@ -176,7 +176,10 @@ class DiscoverResult(_Files):
     """What ``netstates discover`` writes: ``trajectory`` (PRIM's peeling trajectory,
     ``prim-trajectory.csv``), ``box`` (the chosen box's limits, ``prim-box.csv``),
     ``features`` (every input's score for the condition and each metric,
-    ``feature-scores.csv``), ``json`` (``discover.json``) and ``report(path)``."""
+    ``feature-scores.csv``), ``json`` (``discover.json``), ``description`` (the chosen box
+    in words, as the command prints it) and ``report(path)``."""
+
+    description: str = ""
 
     @property
     def trajectory(self):
@@ -203,7 +206,7 @@ class DiscoverResult(_Files):
         return _write_tree(self.files, directory, force, "save")
 
     def __repr__(self) -> str:
-        return f"<netstates.DiscoverResult: {len(self.trajectory)} boxes>"
+        return f"<netstates.DiscoverResult: {len(self.trajectory)} boxes; {self.description}>"
 
 
 def _scenario(value: Any, what: str) -> Scenario:
@@ -424,8 +427,9 @@ def discover(
     a directory that ``netstates run``, ``sweep`` or ``sensitivity`` wrote. ``box`` picks a
     box of the trajectory (default: the densest with coverage at least 0.5).
 
-    Returns a DiscoverResult: ``.trajectory``, ``.box``, ``.features``, ``.report(path)``.
-    The command's summary is printed on stdout, as the command prints it.
+    Returns a DiscoverResult: ``.trajectory``, ``.box``, ``.features``, ``.description``
+    (the chosen box in words), ``.report(path)``. The report names the directory as the
+    command's does, or the result it was given.
     """
     if not isinstance(where, str):
         raise ArgumentTypeError(f"where must be a str such as 'capture > 0.6', got {where!r}")
@@ -439,18 +443,22 @@ def discover(
     with tempfile.TemporaryDirectory(prefix="netstates-discover-") as tmp:
         if isinstance(result_or_dir, StudyResult):
             source = result_or_dir.save(os.path.join(tmp, "study"))
+            label = f"a {result_or_dir.kind} of {result_or_dir.scenario.name} (Python)"
         elif isinstance(result_or_dir, Result):
             source = result_or_dir.save(os.path.join(tmp, "result"))
+            label = f"an experiment of {result_or_dir.scenario.name} (Python)"
         elif isinstance(result_or_dir, (str, os.PathLike)):
-            source = _path(result_or_dir, "discover's directory")
+            source = label = _path(result_or_dir, "discover's directory")
         else:
             raise ArgumentTypeError(
                 "discover takes a StudyResult, a Result or a result directory, got "
                 f"{type(result_or_dir).__name__}"
             )
         out = os.path.join(tmp, "discover")
-        _core.discover(source, out, where, **options)
-        return DiscoverResult(_read_tree(out))
+        description = _core.discover(source, out, where, label, **options)
+        result = DiscoverResult(_read_tree(out))
+    result.description = description
+    return result
 
 
 __all__ = ["DiscoverResult", "StudyResult", "discover", "sensitivity", "sweep"]

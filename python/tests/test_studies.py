@@ -176,11 +176,13 @@ def test_discover_writes_the_binarys_files(cli, tmp_path):
     median = float(r.runs["capture"].median())
     where = f"capture > {median!r}"
     args = ["--where", where, "--peel-alpha", 0.1, "--mass-min", 0.1]
-    ok(cli("discover", study, *args, "--out", tmp_path / "cli"))
+    said = ok(cli("discover", study, *args, "--out", tmp_path / "cli")).stdout
     # From the directory: every file, the report (which names the directory) included.
     d = netstates.discover(str(study), where=where, peel_alpha=0.1, mass_min=0.1)
     d.save(tmp_path / "py")
     assert_same_files(tmp_path / "py", tmp_path / "cli")
+    chosen = int(d.box["box"][0]) if len(d.box) else int(d.json["chosen"])
+    assert f"\nbox {chosen}: {d.description}\n" in said
     for frame, name in ((d.trajectory, "prim-trajectory.csv"), (d.box, "prim-box.csv"),
                         (d.features, "feature-scores.csv")):
         assert_frame_is_csv(frame, (tmp_path / "cli" / name).read_text())
@@ -192,13 +194,15 @@ def test_discover_writes_the_binarys_files(cli, tmp_path):
         assert e.files[name] == d.files[name], name
 
 
-def test_discover_takes_a_result_with_uncertain_inputs(cli, tmp_path):
+def test_discover_takes_a_result_with_uncertain_inputs(cli, tmp_path, capfd):
     s = netstates.load("baseline").with_set({CAPACITY: (0.3, 0.9)})
     r = netstates.run(s, runs=40, seed=6, progress=False)
     r.save(tmp_path / "run")
     where = f"trust < {float(r.runs['trust'].median())!r}"
     ok(cli("discover", tmp_path / "run", "--where", where, "--box", 0, "--out", tmp_path / "cli"))
+    capfd.readouterr()
     d = netstates.discover(r, where=where, box=0)
+    assert capfd.readouterr() == ("", "")  # nothing printed, unlike the command
     assert len(d.box) == 0  # box 0 is the whole input space: nothing restricted
     for name in ("prim-trajectory.csv", "prim-box.csv", "feature-scores.csv", "discover.json"):
         assert d.files[name] == (tmp_path / "cli" / name).read_bytes(), name
