@@ -46,6 +46,11 @@ __all__ = [
     "compare",
     "load",
     "run",
+    "DiscoverResult",
+    "StudyResult",
+    "discover",
+    "sensitivity",
+    "sweep",
 ]
 
 __version__ = _core.VERSION
@@ -461,3 +466,7 @@ def compare(
     frame = _COMPARISON(pd.read_csv(io.StringIO(core.csv()), float_precision="round_trip"))
     frame._core = core
     return frame
+
+
+# The studies (sweep, sensitivity, discover) build on the names above.
+from .studies import DiscoverResult, StudyResult, discover, sensitivity, sweep  # noqa: E402

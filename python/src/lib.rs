@@ -31,6 +31,8 @@ use netstates::report::describe;
 use netstates::scenario::{self, Override, Scenario, ScenarioError};
 use netstates::store::{self, Outcome, Placement, Request, StoreError};
 
+mod studies;
+
 /// How often the calling thread looks for Ctrl-C and progress while runs play.
 const POLL: Duration = Duration::from_millis(50);
 
@@ -520,6 +522,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(file_names, m)?)?;
     m.add_function(wrap_pyfunction!(bundled_names, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
+    studies::register(m)?;
     m.add("VERSION", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

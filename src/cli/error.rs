@@ -119,7 +119,7 @@ pub fn set_error(e: OverrideError) -> Error {
 }
 
 /// A design that cannot be built from a study's arguments; `flag` gave its factors.
-pub(crate) fn design_error(e: DesignError, flag: &str) -> Error {
+pub fn design_error(e: DesignError, flag: &str) -> Error {
     Error::Usage(match e {
         DesignError::Factor { .. } => format!("{flag} {e}"),
         DesignError::NothingVaries => {
@@ -142,7 +142,7 @@ pub(crate) fn design_error(e: DesignError, flag: &str) -> Error {
 }
 
 /// A sensitivity design or analysis that cannot be done.
-pub(crate) fn sensitivity_error(e: SensitivityError) -> Error {
+pub fn sensitivity_error(e: SensitivityError) -> Error {
     Error::Usage(match e {
         SensitivityError::Parameters(d) => format!(
             "a sensitivity analysis takes 1 to {} --param, got {d}",

@@ -10,5 +10,5 @@ pub mod scenarios;
 pub mod schema;
 pub mod sensitivity;
 pub mod shell;
-mod study;
+pub mod study;
 pub mod sweep;

@@ -155,7 +155,7 @@ pub fn sensitivity(args: &SensitivityArgs, argv: &[String]) -> Result<(), Error>
 
 /// What to say about Saltelli's N before a Sobol analysis runs: below 64 base points the
 /// indices are mostly noise, and off a power of 2 the Sobol sequence is unbalanced.
-pub(crate) fn sobol_sample_warnings(samples: usize) -> Vec<String> {
+pub fn sobol_sample_warnings(samples: usize) -> Vec<String> {
     let mut warnings = Vec::new();
     if samples < 64 {
         warnings.push(format!(
@@ -176,7 +176,7 @@ pub(crate) fn sobol_sample_warnings(samples: usize) -> Vec<String> {
 /// First-order indices outside [-0.05, 1.05]: no true index lies there, so the estimate is
 /// noise, and more samples (or runs per point) would narrow it. One line per index of the
 /// metrics shown (`shown`), then one line counting those of the other metrics.
-pub(crate) fn noisy_indices(
+pub fn noisy_indices(
     factors: &[String],
     analyses: &[(String, sa::Analysis)],
     shown: &[usize],

@@ -45,7 +45,7 @@ pub fn chosen_metrics(names: &[String], asked: &[String]) -> Result<Vec<usize>, 
 
 /// The order of the metrics in a study's report: the `--metric`s in the order given, then the
 /// others in their usual order; every metric when none was asked for.
-pub(crate) fn report_order(count: usize, asked: &[String], shown: &[usize]) -> Vec<usize> {
+pub fn report_order(count: usize, asked: &[String], shown: &[usize]) -> Vec<usize> {
     let first: &[usize] = if asked.is_empty() { &[] } else { shown };
     let mut order = first.to_vec();
     order.extend((0..count).filter(|m| !first.contains(m)));

@@ -1,0 +1,579 @@
+//! The studies of `netstates._core`: `sweep`, `sensitivity` and `discover`, each written into
+//! a new directory with the files of the command of the same name (`netstates sweep --out`,
+//! `netstates sensitivity --out`, `netstates discover --out`), through the library calls those
+//! commands make: the design (`analysis::design`, `analysis::sensitivity`), the points played
+//! by `store::study::run`, PRIM and the feature scores (`analysis`), the exports of
+//! `report::export` and the HTML of `report`.
+//!
+//! It must not compute anything itself: what it holds is the commands' order of checks and
+//! calls, without their printing, their progress bar and their signal handler (the calling
+//! thread polls Ctrl-C and reports progress, as `run` does). The Python side reads the files.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, mpsc};
+
+use pyo3::exceptions::PyKeyboardInterrupt;
+use pyo3::prelude::*;
+use rayon::prelude::*;
+
+use netstates::analysis::design::{self, Design, Factor, Spec};
+use netstates::analysis::discovery::{self, Condition, DiscoveryError};
+use netstates::analysis::features::{self, Forest};
+use netstates::analysis::prim::{self, Params};
+use netstates::analysis::sensitivity::{self as sa, Method, Resamples};
+use netstates::cli::args::{self, Execution, Record};
+use netstates::cli::commands::sensitivity::{noisy_indices, sobol_sample_warnings};
+use netstates::cli::commands::study::{chosen_metrics, report_order};
+use netstates::cli::error::{Error, design_error, sensitivity_error, set_error};
+use netstates::model::metrics;
+use netstates::report::{discover_html, export, sensitivity_html, sweep_html};
+use netstates::run::streams::{self, Reserved};
+use netstates::scenario::{self, Override, Scenario};
+use netstates::store::{self, Placement, Summary, study, table};
+
+use crate::{POLL, PyScenario, cli_error, guard, internal, raise, whole};
+
+/// Plays `work` on a thread of its own while the calling thread, with the GIL released
+/// between polls, watches for Ctrl-C and calls `progress(done, total)` with what `work`
+/// reports. Ctrl-C (or an exception from `progress`) sets the stop flag `work` is given, waits
+/// for it to return, and is raised. Returns what `work` returned and the seconds it took.
+fn on_thread<T: Send>(
+    py: Python<'_>,
+    progress: Option<&Bound<'_, PyAny>>,
+    work: impl FnOnce(&AtomicBool, &(dyn Fn(u64, u64) + Sync)) -> T + Send,
+) -> PyResult<(T, f64)> {
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the clock only measures the elapsed time reported to the caller"
+    )]
+    let clock = std::time::Instant::now();
+    let stop = AtomicBool::new(false);
+    let (done, total) = (AtomicU64::new(0), AtomicU64::new(0));
+    let report = |d: u64, t: u64| {
+        done.store(d, Ordering::Relaxed);
+        total.store(t, Ordering::Relaxed);
+    };
+    let (tx, rx) = mpsc::channel::<std::thread::Result<T>>();
+    let rx = Mutex::new(rx);
+    let receive = || match rx.lock() {
+        Ok(rx) => rx.recv_timeout(POLL),
+        Err(_) => Err(mpsc::RecvTimeoutError::Disconnected),
+    };
+    let (played, failure, shown) = std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("netstates-study".into())
+            .spawn_scoped(scope, || {
+                let _ = tx.send(catch_unwind(AssertUnwindSafe(|| work(&stop, &report))));
+            })
+            .map_err(|e| raise(py, "RunError", (format!("cannot start a thread: {e}"),)))?;
+        let mut shown = u64::MAX;
+        let mut failure: Option<PyErr> = None;
+        let played = loop {
+            match py.detach(receive) {
+                Ok(played) => break played,
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    break Err(Box::new("the study's thread ended without a result"));
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+            }
+            if failure.is_some() {
+                continue;
+            }
+            let mut check = py.check_signals();
+            if check.is_ok()
+                && let Some(callback) = progress
+            {
+                let d = done.load(Ordering::Relaxed);
+                if d != shown {
+                    shown = d;
+                    check = callback
+                        .call1((d, total.load(Ordering::Relaxed)))
+                        .map(|_| ());
+                }
+            }
+            if let Err(e) = check {
+                stop.store(true, Ordering::SeqCst);
+                failure = Some(e);
+            }
+        };
+        let _ = py.detach(|| worker.join());
+        Ok::<_, PyErr>((played, failure, shown))
+    })?;
+    let elapsed = clock.elapsed().as_secs_f64();
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    let value = played.map_err(|payload| internal(py, payload.as_ref()))?;
+    let d = done.load(Ordering::Relaxed);
+    if let Some(callback) = progress
+        && d != shown
+    {
+        callback.call1((d, total.load(Ordering::Relaxed)))?;
+    }
+    Ok((value, elapsed))
+}
+
+/// How a study plays its points, as `--runs`, `--seed`, `--jobs` and `--trajectories
+/// --every` give it, into `out`.
+#[allow(clippy::too_many_arguments)]
+fn execution(
+    py: Python<'_>,
+    out: &Path,
+    runs: Option<String>,
+    seed: Option<String>,
+    jobs: Option<String>,
+    trajectories: bool,
+    every: Option<i64>,
+) -> PyResult<Execution> {
+    Ok(Execution {
+        runs: whole(py, "runs", runs, args::runs)?,
+        seed: whole(py, "seed", seed, args::seed)?,
+        jobs: whole(py, "jobs", jobs, args::jobs)?,
+        out: Some(out.to_path_buf()),
+        shard: None,
+        resume: false,
+        force: false,
+        record: Record {
+            trajectories,
+            every,
+        },
+        quiet: true,
+    })
+}
+
+/// `(path, value)` pairs as the command line's `--set PATH=VALUE`s.
+fn overrides(pairs: Vec<(String, String)>) -> Vec<Override> {
+    pairs
+        .into_iter()
+        .map(|(path, value)| Override { path, value })
+        .collect()
+}
+
+/// A study's scenario and factors, as `cli::commands::study::study_scenario` makes them from
+/// a file, but from a scenario already loaded: the same checks, in the same order.
+fn study_scenario(
+    loaded: &Scenario,
+    set: &[Override],
+    exec: &Execution,
+    flag: &str,
+) -> Result<(Scenario, Vec<Factor>), Error> {
+    let mut s = loaded.clone();
+    if let Some(twice) = set
+        .iter()
+        .enumerate()
+        .find(|(i, o)| set[..*i].iter().any(|p| p.path == o.path))
+    {
+        return Err(Error::Usage(format!(
+            "{flag} {}: given twice",
+            twice.1.path
+        )));
+    }
+    let (whole, varying): (Vec<Override>, Vec<Override>) = set.iter().cloned().partition(|o| {
+        ["experiment.runs", "experiment.seed", "scenario.rounds"].contains(&o.path.as_str())
+            && !o.value.contains(',')
+            && !o.value.contains("..")
+    });
+    scenario::apply_overrides(&mut s, &whole).map_err(set_error)?;
+    let factors = varying
+        .iter()
+        .map(|o| Factor::parse(o, &s))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| design_error(e, flag))?;
+    design::apply_fixed(&mut s, &factors).map_err(set_error)?;
+    exec.apply(&mut s)?;
+    Ok((s, factors))
+}
+
+/// Plays a study's points into `exec.out`, as the study commands do; returns every point's
+/// summary and the seconds it took.
+fn play_study(
+    py: Python<'_>,
+    plan: &study::Plan,
+    base: &Scenario,
+    exec: &Execution,
+    command_line: Vec<String>,
+    progress: Option<&Bound<'_, PyAny>>,
+) -> PyResult<(Vec<Summary>, f64)> {
+    let cli = |e: Error| cli_error(py, e);
+    plan.check(base).map_err(|e| cli(e.into()))?;
+    let pool = exec.pool().map_err(cli)?;
+    let request = study::Request {
+        plan,
+        base,
+        trajectory: exec.trajectory(base).map_err(cli)?,
+        place: Placement {
+            out: exec.out.clone().unwrap_or_default(),
+            shard: (0, 1),
+            resume: false,
+            force: false,
+            command_line,
+        },
+    };
+    let (outcome, seconds) = on_thread(py, progress, |stop, report| {
+        study::run(&request, &pool, stop, report)
+    })?;
+    match outcome.map_err(|e| cli(e.into()))? {
+        study::StudyOutcome::Finished { summaries, .. } => Ok((summaries, seconds)),
+        study::StudyOutcome::Interrupted { point, done, total } => {
+            Err(PyKeyboardInterrupt::new_err(format!(
+                "interrupted in point {point}: {done} of {total} runs were played"
+            )))
+        }
+        study::StudyOutcome::ShardDone { .. } => Err(raise(
+            py,
+            "InternalError",
+            ("a study without shards stopped after a shard".to_string(),),
+        )),
+    }
+}
+
+/// Writes one of a study's files whole, as the commands do.
+fn write(py: Python<'_>, path: PathBuf, text: &str) -> PyResult<()> {
+    store::write_atomic(&path, text.as_bytes()).map_err(|e| {
+        cli_error(
+            py,
+            Error::Io(format!("cannot write {}: {e}", path.display())),
+        )
+    })
+}
+
+/// Plays a sweep into the new directory `out`, as `netstates sweep --out OUT` does: `set`
+/// holds the `--set PATH=VALUES` in order, `design` is `grid` or `lhs`. Returns the seconds.
+#[pyfunction]
+#[pyo3(signature = (scenario, out, set, design="grid", samples=None, runs=None, seed=None, jobs=None, metrics=Vec::new(), trajectories=false, every=None, command_line=Vec::new(), progress=None))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn sweep(
+    py: Python<'_>,
+    scenario: &PyScenario,
+    out: PathBuf,
+    set: Vec<(String, String)>,
+    design: &str,
+    samples: Option<usize>,
+    runs: Option<String>,
+    seed: Option<String>,
+    jobs: Option<String>,
+    metrics: Vec<String>,
+    trajectories: bool,
+    every: Option<i64>,
+    command_line: Vec<String>,
+    progress: Option<Bound<'_, PyAny>>,
+) -> PyResult<f64> {
+    guard(py, || {
+        let cli = |e: Error| cli_error(py, e);
+        let exec = execution(py, &out, runs, seed, jobs, trajectories, every)?;
+        let design = match design {
+            "grid" => Design::Grid,
+            "lhs" => Design::Lhs,
+            other => {
+                return Err(raise(
+                    py,
+                    "UsageError",
+                    (format!("design must be \"grid\" or \"lhs\", got {other:?}"),),
+                ));
+            }
+        };
+        let (s, factors) =
+            study_scenario(&scenario.inner, &overrides(set), &exec, "--set").map_err(cli)?;
+        let (paths, points) = design::points(design, &factors, samples, s.seed)
+            .map_err(|e| cli(design_error(e, "--set")))?;
+        let names = metrics::names(&s);
+        let shown = chosen_metrics(&names, &metrics).map_err(cli)?;
+        let plan = study::Plan::new(&format!("sweep {}", design.name()), &s, paths, points);
+        let progress = progress.as_ref();
+        let (summaries, seconds) = play_study(py, &plan, &s, &exec, command_line, progress)?;
+        write(
+            py,
+            out.join(store::SWEEP_CSV),
+            &export::sweep_csv(&plan.factors, &plan.points, &summaries),
+        )?;
+        let order = report_order(names.len(), &metrics, &shown);
+        write(
+            py,
+            out.join(store::REPORT_HTML),
+            &sweep_html::render(&plan, &s, &summaries, &order),
+        )?;
+        Ok(seconds)
+    })
+}
+
+/// Plays a sensitivity analysis into the new directory `out`, as `netstates sensitivity
+/// --out OUT` does: `params` holds the `--param PATH=LO..HI`, `set` the `--set PATH=VALUE`,
+/// `method` is `sobol` or `morris`. Returns the seconds and the warnings the command prints.
+#[pyfunction]
+#[pyo3(signature = (scenario, out, params, set=Vec::new(), method="sobol", samples=None, levels=4, second_order=false, resamples=100, runs=None, seed=None, jobs=None, metrics=Vec::new(), trajectories=false, every=None, command_line=Vec::new(), progress=None))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn sensitivity(
+    py: Python<'_>,
+    scenario: &PyScenario,
+    out: PathBuf,
+    params: Vec<(String, String)>,
+    set: Vec<(String, String)>,
+    method: &str,
+    samples: Option<usize>,
+    levels: usize,
+    second_order: bool,
+    resamples: usize,
+    runs: Option<String>,
+    seed: Option<String>,
+    jobs: Option<String>,
+    metrics: Vec<String>,
+    trajectories: bool,
+    every: Option<i64>,
+    command_line: Vec<String>,
+    progress: Option<Bound<'_, PyAny>>,
+) -> PyResult<(f64, Vec<String>)> {
+    guard(py, || {
+        let cli = |e: Error| cli_error(py, e);
+        let exec = execution(py, &out, runs, seed, jobs, trajectories, every)?;
+        let method = match method {
+            "sobol" => Method::Sobol,
+            "morris" => Method::Morris,
+            other => {
+                return Err(raise(
+                    py,
+                    "UsageError",
+                    (format!(
+                        "method must be \"sobol\" or \"morris\", got {other:?}"
+                    ),),
+                ));
+            }
+        };
+        // `netstates sensitivity`'s checks, in its order.
+        let set = overrides(set);
+        let (s, fixed) = study_scenario(&scenario.inner, &set, &exec, "--set").map_err(cli)?;
+        if let Some(f) = fixed.iter().find(|f| !matches!(f.spec, Spec::Fixed(_))) {
+            return Err(cli(Error::Usage(format!(
+                "--set {}: sensitivity fixes parameters with --set PATH=VALUE; give what \
+                 varies with --param PATH=LO..HI",
+                f.path
+            ))));
+        }
+        let mut paths = Vec::new();
+        let mut ranges = Vec::new();
+        for o in overrides(params) {
+            let f = Factor::parse(&o, &s).map_err(|e| cli(design_error(e, "--param")))?;
+            match f.spec {
+                Spec::Range { lo, hi } => ranges.push((lo, hi)),
+                _ => {
+                    return Err(cli(Error::Usage(format!(
+                        "--param {}={}: expected a numeric range LO..HI",
+                        o.path, o.value
+                    ))));
+                }
+            }
+            if paths.contains(&f.path) || set.iter().any(|o| o.path == f.path) {
+                return Err(cli(Error::Usage(format!(
+                    "--param {}: given twice (or also with --set)",
+                    f.path
+                ))));
+            }
+            paths.push(f.path);
+        }
+        if !(2..=100_000).contains(&resamples) {
+            return Err(cli(Error::Usage(format!(
+                "--resamples must be between 2 and 100000, got {resamples}"
+            ))));
+        }
+        let samples = samples.unwrap_or(match method {
+            Method::Sobol => 64,
+            Method::Morris => 20,
+        });
+        let mut warnings = match method {
+            Method::Sobol => sobol_sample_warnings(samples),
+            Method::Morris => Vec::new(),
+        };
+        let design = sa::Design {
+            method,
+            samples,
+            levels,
+            second_order,
+        };
+        let x = sa::sample(&design, &ranges, s.seed).map_err(|e| cli(sensitivity_error(e)))?;
+        let points: Vec<Vec<study::Setting>> = x
+            .iter()
+            .map(|row| row.iter().map(|&v| study::Setting::Number(v)).collect())
+            .collect();
+        let names = metrics::names(&s);
+        let shown = chosen_metrics(&names, &metrics).map_err(cli)?;
+        let mut name = format!("sensitivity {} N={samples}", method.name());
+        match method {
+            Method::Morris => name.push_str(&format!(" levels={levels}")),
+            Method::Sobol if second_order => name.push_str(" second-order"),
+            Method::Sobol => {}
+        }
+        let plan = study::Plan::new(&name, &s, paths, points);
+        let progress = progress.as_ref();
+        let (summaries, seconds) = play_study(py, &plan, &s, &exec, command_line, progress)?;
+        let draws = Resamples::draw(&design, ranges.len(), resamples, s.seed);
+        let mut analyses = Vec::with_capacity(names.len());
+        for (m, name) in names.iter().enumerate() {
+            let y: Vec<f64> = summaries
+                .iter()
+                .map(|p| p.metrics[m].summary.mean)
+                .collect();
+            let a = sa::analyze(&design, &x, &y, &draws).map_err(|e| cli(sensitivity_error(e)))?;
+            analyses.push((name.clone(), a));
+        }
+        write(
+            py,
+            out.join(store::SENSITIVITY_CSV),
+            &export::sensitivity_csv(&plan.factors, &analyses),
+        )?;
+        write(
+            py,
+            out.join(store::POINTS_CSV),
+            &export::sweep_csv(&plan.factors, &plan.points, &summaries),
+        )?;
+        if let Some(text) = export::second_order_csv(&plan.factors, &analyses) {
+            write(py, out.join(store::SECOND_ORDER_CSV), &text)?;
+        }
+        let order = report_order(names.len(), &metrics, &shown);
+        write(
+            py,
+            out.join(store::REPORT_HTML),
+            &sensitivity_html::render(&plan, &s, method, resamples, &analyses, &order),
+        )?;
+        warnings.extend(noisy_indices(&plan.factors, &analyses, &shown));
+        Ok((seconds, warnings))
+    })
+}
+
+/// Scenario discovery over the finished experiment or study in `dir`, written into `out` as
+/// `netstates discover DIR --out OUT` writes it (`cli::commands::discover`: the same checks,
+/// PRIM, feature scores and files, in its order), without the summary the command prints. The
+/// report names `source` where the command names DIR. Returns the chosen box in words.
+#[pyfunction]
+#[pyo3(signature = (dir, out, condition, source, threshold=None, peel_alpha=None, paste_alpha=None, mass_min=None, r#box=None))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn discover(
+    py: Python<'_>,
+    dir: PathBuf,
+    out: PathBuf,
+    condition: String,
+    source: String,
+    threshold: Option<f64>,
+    peel_alpha: Option<f64>,
+    paste_alpha: Option<f64>,
+    mass_min: Option<f64>,
+    r#box: Option<usize>,
+) -> PyResult<String> {
+    guard(py, || {
+        let cli = |e: Error| cli_error(py, e);
+        let condition: Condition = condition
+            .parse()
+            .map_err(|e: DiscoveryError| cli(Error::Usage(format!("--where: {e}"))))?;
+        let table = table::read(&dir).map_err(|e| cli(e.into()))?;
+        let cases = condition
+            .cases(&table)
+            .map_err(|e| cli(Error::Usage(e.to_string())))?;
+        let defaults = Params::default();
+        let params = Params {
+            peel_alpha: peel_alpha.unwrap_or(defaults.peel_alpha),
+            paste_alpha: paste_alpha.unwrap_or(defaults.paste_alpha),
+            mass_min: mass_min.unwrap_or(defaults.mass_min),
+            threshold: threshold.unwrap_or(defaults.threshold),
+        };
+        for (flag, v, lo, hi) in [
+            ("--peel-alpha", params.peel_alpha, 0.0, 0.5),
+            ("--paste-alpha", params.paste_alpha, 0.0, 0.5),
+            ("--mass-min", params.mass_min, 0.0, 1.0),
+            ("--threshold", params.threshold, 0.0, 1.0),
+        ] {
+            if !(v > lo && v <= hi) {
+                return Err(cli(Error::Usage(format!(
+                    "{flag} must be greater than {lo} and at most {hi}, got {v}"
+                ))));
+            }
+        }
+        let trajectory = prim::trajectory(&cases.inputs, &cases.y, &params)
+            .map_err(|e| cli(Error::Usage(e.to_string())))?;
+        let chosen = match r#box {
+            Some(i) if i < trajectory.len() => i,
+            Some(i) => {
+                return Err(cli(Error::Usage(format!(
+                    "--box {i}: the trajectory has boxes 0 to {}",
+                    trajectory.len() - 1
+                ))));
+            }
+            None => discovery::default_box(&trajectory),
+        };
+        // Outcome o draws from part o of the reserved stream: the same scores on any thread.
+        let x: Vec<Vec<f64>> = cases.inputs.iter().map(discovery::as_numbers).collect();
+        let forest = Forest::default();
+        let y01: Vec<f64> = cases.y.iter().map(|&b| f64::from(u8::from(b))).collect();
+        let mut outcomes: Vec<(String, &[f64])> = vec![(condition.to_string(), &y01)];
+        outcomes.extend(table.metrics.iter().map(|(n, v)| (n.clone(), v.as_slice())));
+        let scores: Vec<(String, Vec<f64>)> = py.detach(|| {
+            outcomes
+                .into_par_iter()
+                .enumerate()
+                .map(|(o, (name, y))| {
+                    let mut rng =
+                        streams::reserved_part(table.seed, Reserved::FeatureScoring, o as u64);
+                    (name, features::scores(&x, y, &forest, &mut rng))
+                })
+                .collect()
+        });
+
+        std::fs::create_dir_all(&out)
+            .map_err(|e| cli(Error::Io(format!("cannot create {}: {e}", out.display()))))?;
+        let names: Vec<String> = cases.inputs.iter().map(|i| i.name.clone()).collect();
+        write(
+            py,
+            out.join("prim-trajectory.csv"),
+            &export::prim_trajectory_csv(&trajectory),
+        )?;
+        write(
+            py,
+            out.join("prim-box.csv"),
+            &export::prim_box_csv(&names, chosen, &trajectory[chosen]),
+        )?;
+        write(
+            py,
+            out.join("feature-scores.csv"),
+            &export::feature_scores_csv(&names, &scores),
+        )?;
+        let json = export::discover_json(
+            &condition.to_string(),
+            &params,
+            &names,
+            &trajectory,
+            chosen,
+            &scores,
+        );
+        write(py, out.join("discover.json"), &json)?;
+        let html = discover_html::render(&source, &condition, &cases, &trajectory, chosen, &scores);
+        write(py, out.join(store::REPORT_HTML), &html)?;
+        Ok(discovery::describe(
+            &condition,
+            &cases.inputs,
+            &trajectory[chosen],
+        ))
+    })
+}
+
+/// The file names of a study directory, as `(study, points, sweep, sensitivity, second
+/// order, points table, report)`.
+#[pyfunction]
+pub(crate) fn study_file_names() -> [&'static str; 7] {
+    [
+        store::STUDY,
+        store::POINTS,
+        store::SWEEP_CSV,
+        store::SENSITIVITY_CSV,
+        store::SECOND_ORDER_CSV,
+        store::POINTS_CSV,
+        store::REPORT_HTML,
+    ]
+}
+
+/// Adds the studies to the module.
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(sweep, m)?)?;
+    m.add_function(wrap_pyfunction!(sensitivity, m)?)?;
+    m.add_function(wrap_pyfunction!(discover, m)?)?;
+    m.add_function(wrap_pyfunction!(study_file_names, m)?)?;
+    Ok(())
+}
