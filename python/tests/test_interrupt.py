@@ -14,8 +14,11 @@ from netstates import _core
 
 CHILD = textwrap.dedent(
     """
-    import sys, time
+    import signal, sys, time
     import netstates
+    # A shell may start the tests with SIGINT ignored (a background job); the child takes
+    # Python's own handler, as an interactive session has.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     s = netstates.load("baseline")
     print("ready", flush=True)
     t = time.monotonic()
