@@ -44,6 +44,7 @@ __all__ = [
     "Comparison",
     "bundled",
     "compare",
+    "ema",
     "load",
     "run",
 ]
@@ -461,3 +462,7 @@ def compare(
     frame = _COMPARISON(pd.read_csv(io.StringIO(core.csv()), float_precision="round_trip"))
     frame._core = core
     return frame
+
+
+# The EMA Workbench adapter (netstates.ema); the Workbench itself is imported only when used.
+from . import ema  # noqa: E402
