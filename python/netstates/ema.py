@@ -13,7 +13,7 @@ plots over the engine's runs, with nothing computed twice.
 ... )
 >>> experiments, outcomes = perform_experiments(m, 100)              # doctest: +SKIP
 >>> x = netstates.ema.paths(experiments[m.parameter_names])           # doctest: +SKIP
->>> prim.Prim(x, outcomes["capture"] > 0.6, threshold=0.8).find_box() # doctest: +SKIP
+>>> box = prim.Prim(x, outcomes["capture"] > 0.6).find_box()           # doctest: +SKIP
 
 An experiment applies its values with ``Scenario.with_set`` (the paths of ``--set``) and
 plays ``replications`` runs with the scenario's seed (or ``seed``): the runs of
