@@ -212,7 +212,9 @@ def model(
     if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
         raise ArgumentTypeError(f"replications must be a whole number >= 1, got {replications!r}")
     if not isinstance(every_replication, bool):
-        raise ArgumentTypeError(f"every_replication must be True or False, got {every_replication!r}")
+        raise ArgumentTypeError(
+            f"every_replication must be True or False, got {every_replication!r}"
+        )
     _whole(seed, "seed"), _whole(jobs, "jobs")
     for metric in outcomes:
         if metric not in scenario.metrics:

@@ -151,10 +151,11 @@ def test_categorical_levels_are_played_as_levels(fifty):
     _, _, experiments, outcomes = fifty
     column = experiments[nema.to_name("government.*.ambassador")]
     assert set(column.astype(str)) == {"none", "observer", "equal"}
-    # the levels change the outcomes: no ambassador means no violations of co-regulated
-    # policy, hence fewer capture points than with equal stakes, on average
+    # the levels reach the engine: equal stakes give the firms a say in policy, so capture
+    # is higher on average than with no ambassador (as the bundled comparison shows)
     capture = outcomes["capture"]
-    assert capture[(column == "equal").to_numpy()].mean() > capture[(column == "none").to_numpy()].mean()
+    equal, none = (column == "equal").to_numpy(), (column == "none").to_numpy()
+    assert capture[equal].mean() > capture[none].mean()
 
 
 def test_every_replication_gives_each_runs_values():
