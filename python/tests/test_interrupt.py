@@ -14,8 +14,11 @@ from netstates import _core
 
 CHILD = textwrap.dedent(
     """
-    import sys, time
+    import signal, sys, time
     import netstates
+    # Python leaves SIGINT ignored when it starts ignored, as in a job started with `&` by a
+    # non-interactive shell; a notebook's kernel has the handler, so install it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     s = netstates.load("baseline")
     print("ready", flush=True)
     t = time.monotonic()
