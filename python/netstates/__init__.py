@@ -44,6 +44,7 @@ __all__ = [
     "Comparison",
     "bundled",
     "compare",
+    "ema",
     "load",
     "run",
     "DiscoverResult",
@@ -470,3 +471,5 @@ def compare(
 
 # The studies (sweep, sensitivity, discover) build on the names above.
 from .studies import DiscoverResult, StudyResult, discover, sensitivity, sweep  # noqa: E402
+# The EMA Workbench adapter (netstates.ema); the Workbench itself is imported only when used.
+from . import ema  # noqa: E402

@@ -16,8 +16,8 @@ CHILD = textwrap.dedent(
     """
     import signal, sys, time
     import netstates
-    # A shell may start the tests with SIGINT ignored (a background job); the child takes
-    # Python's own handler, as an interactive session has.
+    # Python leaves SIGINT ignored when it starts ignored, as in a job started with `&` by a
+    # non-interactive shell; a notebook's kernel has the handler, so install it.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     s = netstates.load("baseline")
     print("ready", flush=True)
