@@ -12,9 +12,6 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Mutex, mpsc};
 use std::time::Duration;
 
 use pyo3::call::PyCallArgs;
@@ -29,7 +26,7 @@ use netstates::model::metrics;
 use netstates::report;
 use netstates::report::describe;
 use netstates::scenario::{self, Override, Scenario, ScenarioError};
-use netstates::store::{self, Outcome, Placement, Request, StoreError};
+use netstates::store::{self, Outcome, Placement, Request};
 
 mod studies;
 
@@ -242,18 +239,6 @@ fn whole<T>(
         .transpose()
 }
 
-/// What the experiment's thread sends back.
-type Played = std::thread::Result<Result<Outcome, StoreError>>;
-
-/// Waits up to [`POLL`] for the experiment's result. (The receiver sits behind a mutex only so
-/// that the wait can run with the GIL released; the calling thread alone takes it.)
-fn receive(rx: &Mutex<mpsc::Receiver<Played>>) -> Result<Played, mpsc::RecvTimeoutError> {
-    match rx.lock() {
-        Ok(rx) => rx.recv_timeout(POLL),
-        Err(_) => Err(mpsc::RecvTimeoutError::Disconnected),
-    }
-}
-
 /// Plays `scenario`'s experiment into the new directory `out`, as `netstates run --out OUT`
 /// does, and returns the seconds it took. `runs`, `seed` and `jobs` are the decimal text of
 /// whole numbers (checked here with the command line's messages). `progress(done, total)` is
@@ -301,88 +286,20 @@ fn run(
             command_line,
         };
 
-        #[allow(
-            clippy::disallowed_methods,
-            reason = "the clock only measures the elapsed time reported to the caller"
-        )]
-        let clock = std::time::Instant::now();
-        let stop = Arc::new(AtomicBool::new(false));
-        let done = Arc::new(AtomicU64::new(0));
-        let total = Arc::new(AtomicU64::new(s.runs));
-        let (tx, rx) = mpsc::channel::<Played>();
-        let rx = Mutex::new(rx);
-        let worker = {
-            let (stop, done, total) = (stop.clone(), done.clone(), total.clone());
-            std::thread::Builder::new()
-                .name("netstates-experiment".into())
-                .spawn(move || {
-                    let played = catch_unwind(AssertUnwindSafe(|| {
-                        let request = Request {
-                            scenario: &s,
-                            trajectory,
-                            place,
-                        };
-                        store::run(&request, &pool, &stop, |d, t| {
-                            done.store(d, Ordering::Relaxed);
-                            total.store(t, Ordering::Relaxed);
-                        })
-                    }));
-                    let _ = tx.send(played);
-                })
-                .map_err(|e| raise(py, "RunError", (format!("cannot start a thread: {e}"),)))?
+        let request = Request {
+            scenario: &s,
+            trajectory,
+            place,
         };
-
-        // Polls until the experiment ends: Ctrl-C (or an exception from `progress`) sets the
-        // stop flag, waits for the runs under way, and is raised.
-        let mut shown = u64::MAX;
-        let mut failure: Option<PyErr> = None;
-        let played = loop {
-            match py.detach(|| receive(&rx)) {
-                Ok(played) => break played,
-                Err(mpsc::RecvTimeoutError::Disconnected) => {
-                    break Err(Box::new("the experiment's thread ended without a result"));
-                }
-                Err(mpsc::RecvTimeoutError::Timeout) => {}
-            }
-            if failure.is_some() {
-                continue;
-            }
-            let mut check = py.check_signals();
-            if check.is_ok()
-                && let Some(callback) = &progress
-            {
-                let d = done.load(Ordering::Relaxed);
-                if d != shown {
-                    shown = d;
-                    check = callback
-                        .call1((d, total.load(Ordering::Relaxed)))
-                        .map(|_| ());
-                }
-            }
-            if let Err(e) = check {
-                stop.store(true, Ordering::SeqCst);
-                failure = Some(e);
-            }
-        };
-        let _ = py.detach(|| worker.join());
-        let elapsed = clock.elapsed().as_secs_f64();
-        if let Some(e) = failure {
-            return Err(e);
-        }
+        let (played, elapsed) = studies::on_thread(py, progress.as_ref(), |stop, report| {
+            store::run(&request, &pool, stop, report)
+        })?;
         match played {
-            Err(payload) => Err(internal(py, payload.as_ref())),
-            Ok(Err(e)) => Err(cli_error(py, Error::from(e))),
-            Ok(Ok(Outcome::Interrupted { done, total })) => Err(PyKeyboardInterrupt::new_err(
-                format!("interrupted: {done} of {total} runs were played"),
-            )),
-            Ok(Ok(Outcome::Finished { summary, .. } | Outcome::AlreadyDone { summary })) => {
-                if let Some(callback) = &progress
-                    && shown != summary.runs
-                {
-                    callback.call1((summary.runs, summary.runs))?;
-                }
-                Ok(elapsed)
-            }
+            Err(e) => Err(cli_error(py, Error::from(e))),
+            Ok(Outcome::Interrupted { done, total }) => Err(PyKeyboardInterrupt::new_err(format!(
+                "interrupted: {done} of {total} runs were played"
+            ))),
+            Ok(Outcome::Finished { .. } | Outcome::AlreadyDone { .. }) => Ok(elapsed),
         }
     })
 }

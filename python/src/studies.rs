@@ -39,7 +39,7 @@ use crate::{POLL, PyScenario, cli_error, guard, internal, raise, whole};
 /// between polls, watches for Ctrl-C and calls `progress(done, total)` with what `work`
 /// reports. Ctrl-C (or an exception from `progress`) sets the stop flag `work` is given, waits
 /// for it to return, and is raised. Returns what `work` returned and the seconds it took.
-fn on_thread<T: Send>(
+pub(crate) fn on_thread<T: Send>(
     py: Python<'_>,
     progress: Option<&Bound<'_, PyAny>>,
     work: impl FnOnce(&AtomicBool, &(dyn Fn(u64, u64) + Sync)) -> T + Send,
