@@ -25,12 +25,12 @@ use netstates::analysis::prim::{self, Params};
 use netstates::analysis::sensitivity::{self as sa, Method, Resamples};
 use netstates::cli::args::{self, Execution, Record};
 use netstates::cli::commands::sensitivity::{noisy_indices, sobol_sample_warnings};
-use netstates::cli::commands::study::{chosen_metrics, report_order};
-use netstates::cli::error::{Error, design_error, sensitivity_error, set_error};
+use netstates::cli::commands::study::{chosen_metrics, report_order, study_scenario_of};
+use netstates::cli::error::{Error, design_error, sensitivity_error};
 use netstates::model::metrics;
 use netstates::report::{discover_html, export, sensitivity_html, sweep_html};
 use netstates::run::streams::{self, Reserved};
-use netstates::scenario::{self, Override, Scenario};
+use netstates::scenario::{Override, Scenario};
 use netstates::store::{self, Placement, Summary, study, table};
 
 use crate::{POLL, PyScenario, cli_error, guard, internal, raise, whole};
@@ -151,41 +151,6 @@ fn overrides(pairs: Vec<(String, String)>) -> Vec<Override> {
         .collect()
 }
 
-/// A study's scenario and factors, as `cli::commands::study::study_scenario` makes them from
-/// a file, but from a scenario already loaded: the same checks, in the same order.
-fn study_scenario(
-    loaded: &Scenario,
-    set: &[Override],
-    exec: &Execution,
-    flag: &str,
-) -> Result<(Scenario, Vec<Factor>), Error> {
-    let mut s = loaded.clone();
-    if let Some(twice) = set
-        .iter()
-        .enumerate()
-        .find(|(i, o)| set[..*i].iter().any(|p| p.path == o.path))
-    {
-        return Err(Error::Usage(format!(
-            "{flag} {}: given twice",
-            twice.1.path
-        )));
-    }
-    let (whole, varying): (Vec<Override>, Vec<Override>) = set.iter().cloned().partition(|o| {
-        ["experiment.runs", "experiment.seed", "scenario.rounds"].contains(&o.path.as_str())
-            && !o.value.contains(',')
-            && !o.value.contains("..")
-    });
-    scenario::apply_overrides(&mut s, &whole).map_err(set_error)?;
-    let factors = varying
-        .iter()
-        .map(|o| Factor::parse(o, &s))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| design_error(e, flag))?;
-    design::apply_fixed(&mut s, &factors).map_err(set_error)?;
-    exec.apply(&mut s)?;
-    Ok((s, factors))
-}
-
 /// Plays a study's points into `exec.out`, as the study commands do; returns every point's
 /// summary and the seconds it took.
 fn play_study(
@@ -275,7 +240,7 @@ pub(crate) fn sweep(
             }
         };
         let (s, factors) =
-            study_scenario(&scenario.inner, &overrides(set), &exec, "--set").map_err(cli)?;
+            study_scenario_of(&scenario.inner, &overrides(set), &exec, "--set").map_err(cli)?;
         let (paths, points) = design::points(design, &factors, samples, s.seed)
             .map_err(|e| cli(design_error(e, "--set")))?;
         let names = metrics::names(&s);
@@ -342,7 +307,7 @@ pub(crate) fn sensitivity(
         };
         // `netstates sensitivity`'s checks, in its order.
         let set = overrides(set);
-        let (s, fixed) = study_scenario(&scenario.inner, &set, &exec, "--set").map_err(cli)?;
+        let (s, fixed) = study_scenario_of(&scenario.inner, &set, &exec, "--set").map_err(cli)?;
         if let Some(f) = fixed.iter().find(|f| !matches!(f.spec, Spec::Fixed(_))) {
             return Err(cli(Error::Usage(format!(
                 "--set {}: sensitivity fixes parameters with --set PATH=VALUE; give what \

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::analysis::design::{self, Factor};
-use crate::cli::args::StudyArgs;
+use crate::cli::args::{Execution, StudyArgs};
 use crate::cli::error::{Error, design_error, set_error};
 use crate::cli::execution::resume_command;
 use crate::cli::output::sayln;
@@ -60,7 +60,18 @@ pub(crate) fn study_scenario(
     args: &StudyArgs,
     flag: &str,
 ) -> Result<(Scenario, Vec<Factor>), Error> {
-    let mut s = scenario::load(file)?;
+    study_scenario_of(&scenario::load(file)?, set, &args.exec, flag)
+}
+
+/// [`study_scenario`] of a scenario already loaded (the Python package's studies): the same
+/// checks, in the same order.
+pub fn study_scenario_of(
+    loaded: &Scenario,
+    set: &[Override],
+    exec: &Execution,
+    flag: &str,
+) -> Result<(Scenario, Vec<Factor>), Error> {
+    let mut s = loaded.clone();
     if let Some(twice) = set
         .iter()
         .enumerate()
@@ -84,7 +95,7 @@ pub(crate) fn study_scenario(
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| design_error(e, flag))?;
     design::apply_fixed(&mut s, &factors).map_err(set_error)?;
-    args.exec.apply(&mut s)?;
+    exec.apply(&mut s)?;
     Ok((s, factors))
 }
 
