@@ -19,7 +19,6 @@ use pyo3::exceptions::PyKeyboardInterrupt;
 use pyo3::prelude::*;
 
 use netstates::analysis::comparison::{self, Comparison};
-use netstates::cli::args::{self, Execution, Record};
 use netstates::cli::commands::compare::{chosen_metrics, finished_sample, labels};
 use netstates::cli::error::{Error, set_error};
 use netstates::model::metrics;
@@ -260,20 +259,7 @@ fn run(
     progress: Option<Bound<'_, PyAny>>,
 ) -> PyResult<f64> {
     guard(py, || {
-        let exec = Execution {
-            runs: whole(py, "runs", runs, args::runs)?,
-            seed: whole(py, "seed", seed, args::seed)?,
-            jobs: whole(py, "jobs", jobs, args::jobs)?,
-            out: Some(out.clone()),
-            shard: None,
-            resume: false,
-            force: false,
-            record: Record {
-                trajectories,
-                every,
-            },
-            quiet: true,
-        };
+        let exec = studies::execution(py, &out, runs, seed, jobs, trajectories, every)?;
         let mut s = scenario.inner.clone();
         exec.apply(&mut s).map_err(|e| cli_error(py, e))?;
         let trajectory = exec.trajectory(&s).map_err(|e| cli_error(py, e))?;

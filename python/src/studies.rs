@@ -118,7 +118,7 @@ pub(crate) fn on_thread<T: Send>(
 /// How a study plays its points, as `--runs`, `--seed`, `--jobs` and `--trajectories
 /// --every` give it, into `out`.
 #[allow(clippy::too_many_arguments)]
-fn execution(
+pub(crate) fn execution(
     py: Python<'_>,
     out: &Path,
     runs: Option<String>,
