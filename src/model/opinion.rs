@@ -5,43 +5,6 @@ use rand::Rng;
 
 use super::{BATCH, World, index};
 
-/// Exact division and remainder of 32-bit numbers by a fixed divisor with two multiplications
-/// instead of a division (Lemire, Kaser & Kurz 2019, "Faster remainder by direct
-/// computation", Software: Practice and Experience 49): with M = ceil(2^64 / d),
-/// x / d = high 64 bits of M x, and x mod d = high 64 bits of (M x mod 2^64) d, for every
-/// 32-bit x and d >= 2.
-#[derive(Clone, Copy, Debug)]
-struct Divisor {
-    d: u32,
-    m: u64,
-}
-
-impl Divisor {
-    fn new(d: u32) -> Divisor {
-        debug_assert!(d >= 1);
-        Divisor {
-            d,
-            m: if d > 1 {
-                u64::MAX / u64::from(d) + 1
-            } else {
-                0
-            },
-        }
-    }
-
-    /// (x / d, x mod d).
-    #[inline]
-    fn div_rem(self, x: u32) -> (u32, u32) {
-        if self.d == 1 {
-            return (x, 0);
-        }
-        let low = self.m.wrapping_mul(u64::from(x));
-        let q = ((u128::from(self.m) * u128::from(x)) >> 64) as u32;
-        let r = ((u128::from(low) * u128::from(self.d)) >> 64) as u32;
-        (q, r)
-    }
-}
-
 impl World<'_> {
     /// MODEL.md 3, opinion: per government, round(interactions x citizens) times: citizen i,
     /// another citizen j and an issue k uniformly; if |o_i - o_j| < confidence, both move
@@ -49,11 +12,12 @@ impl World<'_> {
     /// opinions stand).
     ///
     /// Draws: when the c (c - 1) K ordered pairs and issues fit in 32 bits (c = 1000 citizens
-    /// and 5 issues are 4,995,000), one uniform index over all of them per interaction, drawn
-    /// in batches of [`BATCH`] words (a word in the rejection zone of Lemire's
-    /// method is replaced by a word drawn from the stream after the batch's words), decoded as issue = x mod K, i = (x / K) mod c,
-    /// j' = x / (K c) and j = j' + (j' >= i); otherwise three indices per interaction, i,
-    /// then j', then the issue.
+    /// and 5 issues are 4,995,000), one uniform index over all of them per interaction, from
+    /// one 32-bit word, the words drawn in batches of [`BATCH`] (a word in the rejection zone
+    /// of Lemire's method is replaced by a word drawn from the stream after the batch's
+    /// words), y decoded as issue = y mod K, i = (y / K) mod c and j' = y / (K c) by
+    /// [`Decode::split`]. Otherwise three indices per interaction, i, then j', then the issue.
+    /// Either way j = j' + (j' >= i).
     #[inline(never)] // one call per round; keeps phases apart in profiles
     pub(super) fn opinion(&mut self, rng: &mut impl Rng) {
         let (confidence, convergence) = (self.model.confidence, self.model.convergence);
@@ -77,17 +41,8 @@ impl World<'_> {
             let n = (self.model.interactions * c as f64).round() as u64;
             let o = &mut self.opinions[g];
             debug_assert_eq!(o.len(), c * k);
-            let combos = c as u64 * (c as u64 - 1) * k as u64;
-            let joint = combos <= u64::from(u32::MAX);
-            let (by_issue, by_citizen) = (Divisor::new(k as u32), Divisor::new(c as u32));
-            if joint {
-                let words = &mut self.scratch.words;
-                let decode = Decode {
-                    c,
-                    by_issue,
-                    by_citizen,
-                };
-                interact(o, decode, combos as u32, n, words, &pair, rng);
+            if let Some(decode) = Decode::new(c, k) {
+                interact(o, decode, n, &mut self.scratch.words, &pair, rng);
             } else {
                 for _ in 0..n {
                     let i = index(rng, c as u32);
@@ -103,50 +58,91 @@ impl World<'_> {
     }
 }
 
-/// How an index over the ordered pairs and issues of a government names two opinions.
-#[derive(Clone, Copy)]
+/// How one 32-bit word names an interaction of a government of c citizens and K issues:
+/// the issue, citizen i and the other citizen j', uniformly over the c (c - 1) K choices
+/// (which must fit in 32 bits).
+#[derive(Clone, Copy, Debug)]
 struct Decode {
-    c: usize,
-    by_issue: Divisor,
-    by_citizen: Divisor,
+    c: u32,
+    k: u32,
+    /// Lemire's rejection zone: a word whose `low` is below it is drawn again.
+    threshold: u32,
 }
 
 impl Decode {
-    /// The positions in the opinions of citizen i's and citizen j's view on the issue.
+    /// The decoder of c citizens and k issues, or `None` when c (c - 1) K does not fit in
+    /// 32 bits (or there is no pair).
+    fn new(c: usize, k: usize) -> Option<Decode> {
+        let combos = u32::try_from(c as u64 * (c as u64).checked_sub(1)? * k as u64).ok()?;
+        (combos > 0).then(|| Decode {
+            c: c as u32,
+            k: k as u32,
+            threshold: combos.wrapping_neg() % combos,
+        })
+    }
+
+    /// (issue, i, j', low) of word w, with three multiplications and no division.
+    ///
+    /// Lemire's method maps w to y = floor(w N / 2^32), N = (c - 1) c K, exactly uniform over
+    /// 0..N once the words whose w N mod 2^32 (`low`) falls below 2^32 mod N are rejected.
+    /// Its digits in the mixed radix (c - 1, c, K), y = (j' c + i) K + issue, come from the
+    /// same product taken a factor at a time: j' = floor(w (c - 1) / 2^32) and, with
+    /// f1 = w (c - 1) mod 2^32, the rest of y is floor(f1 c K / 2^32); so i = floor(f1 c /
+    /// 2^32), and with f2 = f1 c mod 2^32, issue = floor(f2 K / 2^32). The last product's low
+    /// 32 bits equal w N mod 2^32, Lemire's test. (For real x >= 0 and a whole R > 0,
+    /// floor(floor(x) / R) = floor(x / R), which is each step.)
     #[inline(always)]
-    fn positions(self, x: u32) -> (usize, usize) {
-        let (rest, issue) = self.by_issue.div_rem(x);
-        let (other, i) = self.by_citizen.div_rem(rest);
+    fn split(self, w: u32) -> (u32, u32, u32, u32) {
+        let m1 = u64::from(w) * u64::from(self.c - 1);
+        let m2 = u64::from(m1 as u32) * u64::from(self.c);
+        let m3 = u64::from(m2 as u32) * u64::from(self.k);
+        (
+            (m3 >> 32) as u32,
+            (m2 >> 32) as u32,
+            (m1 >> 32) as u32,
+            m3 as u32,
+        )
+    }
+
+    /// The positions in the opinions (issue-major) of citizen i's and citizen j's view on the
+    /// issue of word w, or `None` for a word in the rejection zone.
+    #[inline(always)]
+    fn positions(self, w: u32) -> Option<(usize, usize)> {
+        let (issue, i, other, low) = self.split(w);
+        if low < self.threshold {
+            return None;
+        }
         let j = other + u32::from(other >= i);
-        let base = issue as usize * self.c;
-        (base + i as usize, base + j as usize)
+        let base = issue as usize * self.c as usize;
+        Some((base + i as usize, base + j as usize))
     }
 }
 
-/// `n` interactions, each from one index over the `combos` ordered pairs and issues, the
-/// indices drawn in batches of [`BATCH`] 32-bit words (the opinions passed as an argument, not
-/// captured, keeps the hottest loop of a run in registers).
+/// `n` interactions, each from one word, the words drawn in batches of [`BATCH`] (the
+/// opinions passed as an argument, not captured, keeps the hottest loop of a run in
+/// registers).
 #[inline(always)]
 fn interact(
     o: &mut [f64],
     decode: Decode,
-    combos: u32,
     n: u64,
     words: &mut [u32; BATCH],
     pair: &impl Fn(&mut [f64], usize, usize),
     rng: &mut impl Rng,
 ) {
-    let threshold = combos.wrapping_neg() % combos;
     let mut left = n;
     while left > 0 {
         let take = (left as usize).min(BATCH);
         rng.fill(&mut words[..take]);
         for &w in &words[..take] {
-            let mut m = u64::from(w) * u64::from(combos);
-            while (m as u32) < threshold {
-                m = u64::from(rng.next_u32()) * u64::from(combos);
-            }
-            let (a, b) = decode.positions((m >> 32) as u32);
+            let (a, b) = match decode.positions(w) {
+                Some(ab) => ab,
+                None => loop {
+                    if let Some(ab) = decode.positions(rng.next_u32()) {
+                        break ab;
+                    }
+                },
+            };
             pair(o, a, b);
         }
         left -= take as u64;
@@ -155,25 +151,81 @@ fn interact(
 
 #[cfg(test)]
 mod tests {
-    use super::Divisor;
+    use super::Decode;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    /// What `split` must equal: Lemire's y = floor(w N / 2^32) and its digits by division,
+    /// issue = y mod K, i = (y / K) mod c, j' = y / (K c).
+    fn by_division(c: u64, k: u64, w: u32) -> (u32, u32, u32, u32) {
+        let n = k * c * (c - 1);
+        let m = u64::from(w) * n;
+        let y = m >> 32;
+        (
+            (y % k) as u32,
+            (y / k % c) as u32,
+            (y / (k * c)) as u32,
+            m as u32,
+        )
+    }
 
     #[test]
-    fn the_divisor_divides_exactly() {
-        for d in [1u32, 2, 3, 5, 7, 999, 1000, 4_995_000, u32::MAX] {
-            let div = Divisor::new(d);
-            for x in [
-                0u32,
-                1,
-                2,
-                d - 1,
-                d,
-                d.wrapping_add(1),
-                123_456_789,
-                u32::MAX - 1,
-                u32::MAX,
-            ] {
-                assert_eq!(div.div_rem(x), (x / d, x % d), "{x} / {d}");
+    fn a_word_splits_into_the_digits_of_lemires_index() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        for (c, k) in [
+            (2, 1),
+            (2, 5),
+            (3, 1),
+            (7, 3),
+            (1000, 5),
+            (1000, 1),
+            (65_536, 1),
+        ] {
+            let d = Decode::new(c, k).expect("fits in 32 bits");
+            let edges = [0, 1, 2, u32::MAX / 2, u32::MAX - 1, u32::MAX];
+            let random = (0..20_000).map(|_| rng.random::<u32>());
+            for w in edges.into_iter().chain(random) {
+                assert_eq!(
+                    d.split(w),
+                    by_division(c as u64, k as u64, w),
+                    "c {c} k {k} w {w}"
+                );
             }
         }
+    }
+
+    #[test]
+    fn every_choice_is_named_by_equally_many_accepted_words() {
+        // The words naming choice y are those with w N in [y 2^32, (y + 1) 2^32); Lemire's
+        // zone rejects those whose w N mod 2^32 is below 2^32 mod N (at most one per choice,
+        // as 2^32 mod N < N), which leaves floor(2^32 / N) for every choice.
+        for (c, k) in [(2u64, 1u64), (3, 2), (7, 3), (1000, 5)] {
+            let d = Decode::new(c as usize, k as usize).expect("fits");
+            let n = k * c * (c - 1);
+            for y in (0..n).step_by((n / 500).max(1) as usize) {
+                let (first, last) = ((y << 32).div_ceil(n), ((y + 1) << 32).div_ceil(n));
+                let rejected = (first..last)
+                    .take_while(|&w| w * n < (y << 32) + u64::from(d.threshold))
+                    .inspect(|&w| assert!(d.positions(w as u32).is_none()))
+                    .count() as u64;
+                assert!(d.positions((last - 1) as u32).is_some());
+                assert_eq!(
+                    last - first - rejected,
+                    (1u64 << 32) / n,
+                    "c {c} k {k} y {y}"
+                );
+                let (issue, i, other, _) = d.split((last - 1) as u32);
+                let digits = (u64::from(other) * c + u64::from(i)) * k + u64::from(issue);
+                assert_eq!(digits, y, "c {c} k {k}");
+            }
+        }
+    }
+
+    #[test]
+    fn too_many_choices_have_no_decoder() {
+        assert!(Decode::new(65_537, 1).is_none());
+        assert!(Decode::new(1, 5).is_none());
+        assert!(Decode::new(0, 5).is_none());
+        assert!(Decode::new(30_000, 5).is_none());
     }
 }
