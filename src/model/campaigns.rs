@@ -2,7 +2,7 @@
 
 use rand::Rng;
 
-use super::{World, index};
+use super::{BATCH, World, index};
 
 impl World<'_> {
     /// MODEL.md 3, campaigns: each NGO spends budget x campaign_share equally over its (target,
@@ -50,22 +50,44 @@ impl World<'_> {
         }
     }
 
-    /// One campaign of `money` on (g, issue) towards `ideal`.
+    /// One campaign of `money` on (g, issue) towards `ideal`. The reached citizens are drawn
+    /// first, [`BATCH`] at a time, each by [`index`] (so the stream is read as one draw after
+    /// another would read it), and then persuaded by [`pull`].
     fn persuade(&mut self, g: usize, issue: usize, money: f64, ideal: f64, rng: &mut impl Rng) {
         let c = self.governments[g].citizens;
-        let reach = (money / self.model.cost_per_citizen).floor().min(c as f64) as usize;
+        // `as` truncates toward zero, which is the floor of these non-negative amounts (and
+        // without a call to libm's `floor`: this line runs for every pair of every round).
+        let reach = (money / self.model.cost_per_citizen).min(c as f64) as usize;
         if reach == 0 {
             return;
         }
         let persuasion = self.model.persuasion;
         let o = &mut self.opinions[g][issue * c..(issue + 1) * c];
+        let reached = &mut self.scratch.words;
         let mut moved = 0.0;
-        for _ in 0..reach {
-            let i = index(rng, c as u32);
-            let step = persuasion * (ideal - o[i]);
-            o[i] += step;
-            moved += step;
+        let mut left = reach;
+        while left > 0 {
+            let take = left.min(BATCH);
+            for r in &mut reached[..take] {
+                *r = index(rng, c as u32) as u32;
+            }
+            moved = pull(o, &reached[..take], ideal, persuasion, moved);
+            left -= take;
         }
         self.mean[g * self.k + issue] += moved / c as f64;
     }
+}
+
+/// Moves the opinions of the `reached` citizens `persuasion` of the way to `ideal`, one after
+/// another; returns `moved` plus what they moved, added in the same order. A function of its
+/// own, so that nothing in it is spilled around the stream's calls in the caller's loop.
+#[inline(never)]
+fn pull(o: &mut [f64], reached: &[u32], ideal: f64, persuasion: f64, mut moved: f64) -> f64 {
+    for &i in reached {
+        let i = i as usize;
+        let step = persuasion * (ideal - o[i]);
+        o[i] += step;
+        moved += step;
+    }
+    moved
 }

@@ -50,7 +50,7 @@ pub fn index(rng: &mut impl RngCore, n: u32) -> usize {
     (m >> 32) as usize
 }
 
-/// Words drawn at once by the opinion phase's batched draws.
+/// Words drawn at once by the opinion phase, and citizens by a campaign.
 pub const BATCH: usize = 256;
 
 /// The sum of `xs` in a fixed order: eight interleaved partial sums, combined pairwise, then
