@@ -364,15 +364,18 @@ fn write_tables(req: &Request) -> Result<(), StoreError> {
     let n = plan.points.len();
     let base = Columns::of(req.base);
     // The inputs of any point, in the base's order: a factor that fixes an uncertain
-    // parameter at every point leaves no input column behind.
+    // parameter at every point leaves no input column behind. Each point's come from the
+    // plan, not from its manifest (which the second pass reads, checks and holds to them).
     let mut drawn = vec![false; base.inputs.len()];
+    let mut point_inputs = Vec::with_capacity(n);
     for i in 0..n {
-        let m = experiment::read_manifest(&point_dir(out, i, n))?;
-        for name in m.scenario.input_names() {
-            if let Some(j) = base.inputs.iter().position(|b| *b == name) {
+        let names = plan.scenario(req.base, i)?.input_names();
+        for name in &names {
+            if let Some(j) = base.inputs.iter().position(|b| b == name) {
                 drawn[j] = true;
             }
         }
+        point_inputs.push(names);
     }
     let inputs: Vec<&String> = base
         .inputs
@@ -397,6 +400,14 @@ fn write_tables(req: &Request) -> Result<(), StoreError> {
         let dir = point_dir(out, i, n);
         let finished = experiment::read_finished(&dir)?;
         let columns = Columns::of(&finished.manifest.scenario);
+        if columns.inputs != point_inputs[i] {
+            return Err(StoreError::damaged(
+                &dir.join(MANIFEST),
+                format!(
+                    "its scenario's uncertain parameters are not those of the study's point {i}"
+                ),
+            ));
+        }
         // Where each of this point's inputs goes among the study's.
         let at: Vec<Option<usize>> = inputs
             .iter()
