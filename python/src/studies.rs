@@ -16,22 +16,18 @@ use std::sync::{Mutex, mpsc};
 
 use pyo3::exceptions::PyKeyboardInterrupt;
 use pyo3::prelude::*;
-use rayon::prelude::*;
 
 use netstates::analysis::design::{self, Design, Factor, Spec};
-use netstates::analysis::discovery::{self, Condition, DiscoveryError};
-use netstates::analysis::features::{self, Forest};
-use netstates::analysis::prim::{self, Params};
 use netstates::analysis::sensitivity::{self as sa, Method, Resamples};
 use netstates::cli::args::{self, Execution, Record};
+use netstates::cli::commands::discover::{PrimOptions, discover_into};
 use netstates::cli::commands::sensitivity::{noisy_indices, sobol_sample_warnings};
 use netstates::cli::commands::study::{chosen_metrics, report_order, study_scenario_of};
 use netstates::cli::error::{Error, design_error, sensitivity_error};
 use netstates::model::metrics;
-use netstates::report::{discover_html, export, sensitivity_html, sweep_html};
-use netstates::run::streams::{self, Reserved};
+use netstates::report::{export, sensitivity_html, sweep_html};
 use netstates::scenario::{Override, Scenario};
-use netstates::store::{self, Placement, Summary, study, table};
+use netstates::store::{self, Placement, Summary, study};
 
 use crate::{POLL, PyScenario, cli_error, guard, internal, raise, whole};
 
@@ -406,8 +402,8 @@ pub(crate) fn sensitivity(
 }
 
 /// Scenario discovery over the finished experiment or study in `dir`, written into `out` as
-/// `netstates discover DIR --out OUT` writes it (`cli::commands::discover`: the same checks,
-/// PRIM, feature scores and files, in its order), without the summary the command prints. The
+/// `netstates discover DIR --out OUT` writes it, by the command's own
+/// `cli::commands::discover::discover_into`, without the summary the command prints. The
 /// report names `source` where the command names DIR. Returns the chosen box in words.
 #[pyfunction]
 #[pyo3(signature = (dir, out, condition, source, threshold=None, peel_alpha=None, paste_alpha=None, mass_min=None, r#box=None))]
@@ -425,97 +421,18 @@ pub(crate) fn discover(
     r#box: Option<usize>,
 ) -> PyResult<String> {
     guard(py, || {
-        let cli = |e: Error| cli_error(py, e);
-        let condition: Condition = condition
-            .parse()
-            .map_err(|e: DiscoveryError| cli(Error::Usage(format!("--where: {e}"))))?;
-        let table = table::read(&dir).map_err(|e| cli(e.into()))?;
-        let cases = condition
-            .cases(&table)
-            .map_err(|e| cli(Error::Usage(e.to_string())))?;
-        let defaults = Params::default();
-        let params = Params {
-            peel_alpha: peel_alpha.unwrap_or(defaults.peel_alpha),
-            paste_alpha: paste_alpha.unwrap_or(defaults.paste_alpha),
-            mass_min: mass_min.unwrap_or(defaults.mass_min),
-            threshold: threshold.unwrap_or(defaults.threshold),
+        let options = PrimOptions {
+            threshold,
+            peel_alpha,
+            paste_alpha,
+            mass_min,
         };
-        for (flag, v, lo, hi) in [
-            ("--peel-alpha", params.peel_alpha, 0.0, 0.5),
-            ("--paste-alpha", params.paste_alpha, 0.0, 0.5),
-            ("--mass-min", params.mass_min, 0.0, 1.0),
-            ("--threshold", params.threshold, 0.0, 1.0),
-        ] {
-            if !(v > lo && v <= hi) {
-                return Err(cli(Error::Usage(format!(
-                    "{flag} must be greater than {lo} and at most {hi}, got {v}"
-                ))));
-            }
-        }
-        let trajectory = prim::trajectory(&cases.inputs, &cases.y, &params)
-            .map_err(|e| cli(Error::Usage(e.to_string())))?;
-        let chosen = match r#box {
-            Some(i) if i < trajectory.len() => i,
-            Some(i) => {
-                return Err(cli(Error::Usage(format!(
-                    "--box {i}: the trajectory has boxes 0 to {}",
-                    trajectory.len() - 1
-                ))));
-            }
-            None => discovery::default_box(&trajectory),
-        };
-        // Outcome o draws from part o of the reserved stream: the same scores on any thread.
-        let x: Vec<Vec<f64>> = cases.inputs.iter().map(discovery::as_numbers).collect();
-        let forest = Forest::default();
-        let y01: Vec<f64> = cases.y.iter().map(|&b| f64::from(u8::from(b))).collect();
-        let mut outcomes: Vec<(String, &[f64])> = vec![(condition.to_string(), &y01)];
-        outcomes.extend(table.metrics.iter().map(|(n, v)| (n.clone(), v.as_slice())));
-        let scores: Vec<(String, Vec<f64>)> = py.detach(|| {
-            outcomes
-                .into_par_iter()
-                .enumerate()
-                .map(|(o, (name, y))| {
-                    let mut rng =
-                        streams::reserved_part(table.seed, Reserved::FeatureScoring, o as u64);
-                    (name, features::scores(&x, y, &forest, &mut rng))
-                })
-                .collect()
-        });
-
-        std::fs::create_dir_all(&out)
-            .map_err(|e| cli(Error::Io(format!("cannot create {}: {e}", out.display()))))?;
-        let names: Vec<String> = cases.inputs.iter().map(|i| i.name.clone()).collect();
-        write(
-            py,
-            out.join("prim-trajectory.csv"),
-            &export::prim_trajectory_csv(&trajectory),
-        )?;
-        write(
-            py,
-            out.join("prim-box.csv"),
-            &export::prim_box_csv(&names, chosen, &trajectory[chosen]),
-        )?;
-        write(
-            py,
-            out.join("feature-scores.csv"),
-            &export::feature_scores_csv(&names, &scores),
-        )?;
-        let json = export::discover_json(
-            &condition.to_string(),
-            &params,
-            &names,
-            &trajectory,
-            chosen,
-            &scores,
-        );
-        write(py, out.join("discover.json"), &json)?;
-        let html = discover_html::render(&source, &condition, &cases, &trajectory, chosen, &scores);
-        write(py, out.join(store::REPORT_HTML), &html)?;
-        Ok(discovery::describe(
-            &condition,
-            &cases.inputs,
-            &trajectory[chosen],
-        ))
+        let report = out.join(store::REPORT_HTML);
+        // Without the GIL: the feature scores play on rayon.
+        let found = py
+            .detach(|| discover_into(&dir, &out, &report, &condition, &source, &options, r#box))
+            .map_err(|e| cli_error(py, e))?;
+        Ok(found.description())
     })
 }
 
