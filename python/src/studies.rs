@@ -17,15 +17,15 @@ use std::sync::{Mutex, mpsc};
 use pyo3::exceptions::PyKeyboardInterrupt;
 use pyo3::prelude::*;
 
-use netstates::analysis::design::{self, Design, Factor, Spec};
-use netstates::analysis::sensitivity::{self as sa, Method, Resamples};
+use netstates::analysis::design::{self, Design};
+use netstates::analysis::sensitivity::Method;
 use netstates::cli::args::{self, Execution, Record};
 use netstates::cli::commands::discover::{PrimOptions, discover_into};
-use netstates::cli::commands::sensitivity::{noisy_indices, sobol_sample_warnings};
+use netstates::cli::commands::sensitivity::{Sensitivity, SensitivityRequest};
 use netstates::cli::commands::study::{chosen_metrics, report_order, study_scenario_of};
-use netstates::cli::error::{Error, design_error, sensitivity_error};
+use netstates::cli::error::{Error, design_error};
 use netstates::model::metrics;
-use netstates::report::{export, sensitivity_html, sweep_html};
+use netstates::report::{export, sweep_html};
 use netstates::scenario::{Override, Scenario};
 use netstates::store::{self, Placement, Summary, study};
 
@@ -301,102 +301,33 @@ pub(crate) fn sensitivity(
                 ));
             }
         };
-        // `netstates sensitivity`'s checks, in its order.
         let set = overrides(set);
+        let params = overrides(params);
         let (s, fixed) = study_scenario_of(&scenario.inner, &set, &exec, "--set").map_err(cli)?;
-        if let Some(f) = fixed.iter().find(|f| !matches!(f.spec, Spec::Fixed(_))) {
-            return Err(cli(Error::Usage(format!(
-                "--set {}: sensitivity fixes parameters with --set PATH=VALUE; give what \
-                 varies with --param PATH=LO..HI",
-                f.path
-            ))));
-        }
-        let mut paths = Vec::new();
-        let mut ranges = Vec::new();
-        for o in overrides(params) {
-            let f = Factor::parse(&o, &s).map_err(|e| cli(design_error(e, "--param")))?;
-            match f.spec {
-                Spec::Range { lo, hi } => ranges.push((lo, hi)),
-                _ => {
-                    return Err(cli(Error::Usage(format!(
-                        "--param {}={}: expected a numeric range LO..HI",
-                        o.path, o.value
-                    ))));
-                }
-            }
-            if paths.contains(&f.path) || set.iter().any(|o| o.path == f.path) {
-                return Err(cli(Error::Usage(format!(
-                    "--param {}: given twice (or also with --set)",
-                    f.path
-                ))));
-            }
-            paths.push(f.path);
-        }
-        if !(2..=100_000).contains(&resamples) {
-            return Err(cli(Error::Usage(format!(
-                "--resamples must be between 2 and 100000, got {resamples}"
-            ))));
-        }
-        let samples = samples.unwrap_or(match method {
-            Method::Sobol => 64,
-            Method::Morris => 20,
-        });
-        let mut warnings = match method {
-            Method::Sobol => sobol_sample_warnings(samples),
-            Method::Morris => Vec::new(),
-        };
-        let design = sa::Design {
+        let request = SensitivityRequest {
+            set: &set,
+            params: &params,
             method,
             samples,
             levels,
             second_order,
+            resamples,
+            metrics: &metrics,
         };
-        let x = sa::sample(&design, &ranges, s.seed).map_err(|e| cli(sensitivity_error(e)))?;
-        let points: Vec<Vec<study::Setting>> = x
-            .iter()
-            .map(|row| row.iter().map(|&v| study::Setting::Number(v)).collect())
-            .collect();
-        let names = metrics::names(&s);
-        let shown = chosen_metrics(&names, &metrics).map_err(cli)?;
-        let mut name = format!("sensitivity {} N={samples}", method.name());
-        match method {
-            Method::Morris => name.push_str(&format!(" levels={levels}")),
-            Method::Sobol if second_order => name.push_str(" second-order"),
-            Method::Sobol => {}
-        }
-        let plan = study::Plan::new(&name, &s, paths, points);
+        let mut warnings = Vec::new();
+        let analysis =
+            Sensitivity::prepare(s, &fixed, &request, &mut |w| warnings.push(w)).map_err(cli)?;
         let progress = progress.as_ref();
-        let (summaries, seconds) = play_study(py, &plan, &s, &exec, command_line, progress)?;
-        let draws = Resamples::draw(&design, ranges.len(), resamples, s.seed);
-        let mut analyses = Vec::with_capacity(names.len());
-        for (m, name) in names.iter().enumerate() {
-            let y: Vec<f64> = summaries
-                .iter()
-                .map(|p| p.metrics[m].summary.mean)
-                .collect();
-            let a = sa::analyze(&design, &x, &y, &draws).map_err(|e| cli(sensitivity_error(e)))?;
-            analyses.push((name.clone(), a));
-        }
-        write(
+        let (summaries, seconds) = play_study(
             py,
-            out.join(store::SENSITIVITY_CSV),
-            &export::sensitivity_csv(&plan.factors, &analyses),
+            &analysis.plan,
+            &analysis.scenario,
+            &exec,
+            command_line,
+            progress,
         )?;
-        write(
-            py,
-            out.join(store::POINTS_CSV),
-            &export::sweep_csv(&plan.factors, &plan.points, &summaries),
-        )?;
-        if let Some(text) = export::second_order_csv(&plan.factors, &analyses) {
-            write(py, out.join(store::SECOND_ORDER_CSV), &text)?;
-        }
-        let order = report_order(names.len(), &metrics, &shown);
-        write(
-            py,
-            out.join(store::REPORT_HTML),
-            &sensitivity_html::render(&plan, &s, method, resamples, &analyses, &order),
-        )?;
-        warnings.extend(noisy_indices(&plan.factors, &analyses, &shown));
+        let finished = analysis.finish(&summaries, &out, None).map_err(cli)?;
+        warnings.extend(finished.warnings);
         Ok((seconds, warnings))
     })
 }
