@@ -17,15 +17,14 @@ use std::sync::{Mutex, mpsc};
 use pyo3::exceptions::PyKeyboardInterrupt;
 use pyo3::prelude::*;
 
-use netstates::analysis::design::{self, Design};
+use netstates::analysis::design::Design;
 use netstates::analysis::sensitivity::Method;
 use netstates::cli::args::{self, Execution, Record};
 use netstates::cli::commands::discover::{PrimOptions, discover_into};
 use netstates::cli::commands::sensitivity::{Sensitivity, SensitivityRequest};
-use netstates::cli::commands::study::{chosen_metrics, report_order, study_scenario_of};
-use netstates::cli::error::{Error, design_error};
-use netstates::model::metrics;
-use netstates::report::{export, sweep_html};
+use netstates::cli::commands::study::study_scenario_of;
+use netstates::cli::commands::sweep::Sweep;
+use netstates::cli::error::Error;
 use netstates::scenario::{Override, Scenario};
 use netstates::store::{self, Placement, Summary, study};
 
@@ -190,16 +189,6 @@ fn play_study(
     }
 }
 
-/// Writes one of a study's files whole, as the commands do.
-fn write(py: Python<'_>, path: PathBuf, text: &str) -> PyResult<()> {
-    store::write_atomic(&path, text.as_bytes()).map_err(|e| {
-        cli_error(
-            py,
-            Error::Io(format!("cannot write {}: {e}", path.display())),
-        )
-    })
-}
-
 /// Plays a sweep into the new directory `out`, as `netstates sweep --out OUT` does: `set`
 /// holds the `--set PATH=VALUES` in order, `design` is `grid` or `lhs`. Returns the seconds.
 #[pyfunction]
@@ -237,24 +226,17 @@ pub(crate) fn sweep(
         };
         let (s, factors) =
             study_scenario_of(&scenario.inner, &overrides(set), &exec, "--set").map_err(cli)?;
-        let (paths, points) = design::points(design, &factors, samples, s.seed)
-            .map_err(|e| cli(design_error(e, "--set")))?;
-        let names = metrics::names(&s);
-        let shown = chosen_metrics(&names, &metrics).map_err(cli)?;
-        let plan = study::Plan::new(&format!("sweep {}", design.name()), &s, paths, points);
+        let sweep = Sweep::prepare(s, &factors, design, samples, &metrics).map_err(cli)?;
         let progress = progress.as_ref();
-        let (summaries, seconds) = play_study(py, &plan, &s, &exec, command_line, progress)?;
-        write(
+        let (summaries, seconds) = play_study(
             py,
-            out.join(store::SWEEP_CSV),
-            &export::sweep_csv(&plan.factors, &plan.points, &summaries),
+            &sweep.plan,
+            &sweep.scenario,
+            &exec,
+            command_line,
+            progress,
         )?;
-        let order = report_order(names.len(), &metrics, &shown);
-        write(
-            py,
-            out.join(store::REPORT_HTML),
-            &sweep_html::render(&plan, &s, &summaries, &order),
-        )?;
+        sweep.finish(&summaries, &out, None).map_err(cli)?;
         Ok(seconds)
     })
 }
