@@ -1,13 +1,15 @@
 //! The studies of `netstates._core`: `sweep`, `sensitivity` and `discover`, each written into
 //! a new directory with the files of the command of the same name (`netstates sweep --out`,
-//! `netstates sensitivity --out`, `netstates discover --out`), through the library calls those
-//! commands make: the design (`analysis::design`, `analysis::sensitivity`), the points played
-//! by `store::study::run`, PRIM and the feature scores (`analysis`), the exports of
-//! `report::export` and the HTML of `report`.
+//! `netstates sensitivity --out`, `netstates discover --out`), by those commands' own
+//! functions: `Sweep` and `Sensitivity` (`cli::commands::sweep`, `cli::commands::sensitivity`)
+//! check the arguments and lay out the points, which `store::study::run` plays, then write the
+//! files from the points' summaries; `discover_into` (`cli::commands::discover`) computes and
+//! writes a discovery.
 //!
-//! It must not compute anything itself: what it holds is the commands' order of checks and
-//! calls, without their printing, their progress bar and their signal handler (the calling
-//! thread polls Ctrl-C and reports progress, as `run` does). The Python side reads the files.
+//! It must not check, compute or write anything itself: what it holds is turning Python values
+//! into those functions' arguments, and playing the points on a thread of its own while the
+//! calling thread polls Ctrl-C and reports progress, as `run` does, where the commands print,
+//! draw a progress bar and install a signal handler. The Python side reads the files.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
