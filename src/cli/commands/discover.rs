@@ -282,3 +282,52 @@ fn print_summary(found: &Discovery) {
     }
     sayln!();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prim_options_fill_in_the_defaults_and_name_the_flag_out_of_range() {
+        assert_eq!(
+            PrimOptions::default().params().ok(),
+            Some(Params::default())
+        );
+        let none = PrimOptions::default();
+        for (options, message) in [
+            (
+                PrimOptions {
+                    peel_alpha: Some(0.7),
+                    ..none
+                },
+                "--peel-alpha must be greater than 0 and at most 0.5, got 0.7",
+            ),
+            (
+                PrimOptions {
+                    paste_alpha: Some(0.0),
+                    ..none
+                },
+                "--paste-alpha must be greater than 0 and at most 0.5, got 0",
+            ),
+            (
+                PrimOptions {
+                    mass_min: Some(1.5),
+                    ..none
+                },
+                "--mass-min must be greater than 0 and at most 1, got 1.5",
+            ),
+            (
+                PrimOptions {
+                    threshold: Some(f64::NAN),
+                    ..none
+                },
+                "--threshold must be greater than 0 and at most 1, got NaN",
+            ),
+        ] {
+            match options.params() {
+                Err(Error::Usage(m)) => assert_eq!(m, message),
+                other => panic!("{options:?}: {other:?}"),
+            }
+        }
+    }
+}
