@@ -1,13 +1,15 @@
 //! The studies of `netstates._core`: `sweep`, `sensitivity` and `discover`, each written into
 //! a new directory with the files of the command of the same name (`netstates sweep --out`,
-//! `netstates sensitivity --out`, `netstates discover --out`), through the library calls those
-//! commands make: the design (`analysis::design`, `analysis::sensitivity`), the points played
-//! by `store::study::run`, PRIM and the feature scores (`analysis`), the exports of
-//! `report::export` and the HTML of `report`.
+//! `netstates sensitivity --out`, `netstates discover --out`), by those commands' own
+//! functions: `Sweep` and `Sensitivity` (`cli::commands::sweep`, `cli::commands::sensitivity`)
+//! check the arguments and lay out the points, which `store::study::run` plays, then write the
+//! files from the points' summaries; `discover_into` (`cli::commands::discover`) computes and
+//! writes a discovery.
 //!
-//! It must not compute anything itself: what it holds is the commands' order of checks and
-//! calls, without their printing, their progress bar and their signal handler (the calling
-//! thread polls Ctrl-C and reports progress, as `run` does). The Python side reads the files.
+//! It must not check, compute or write anything itself: what it holds is turning Python values
+//! into those functions' arguments, and playing the points on a thread of its own while the
+//! calling thread polls Ctrl-C and reports progress, as `run` does, where the commands print,
+//! draw a progress bar and install a signal handler. The Python side reads the files.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -16,22 +18,17 @@ use std::sync::{Mutex, mpsc};
 
 use pyo3::exceptions::PyKeyboardInterrupt;
 use pyo3::prelude::*;
-use rayon::prelude::*;
 
-use netstates::analysis::design::{self, Design, Factor, Spec};
-use netstates::analysis::discovery::{self, Condition, DiscoveryError};
-use netstates::analysis::features::{self, Forest};
-use netstates::analysis::prim::{self, Params};
-use netstates::analysis::sensitivity::{self as sa, Method, Resamples};
+use netstates::analysis::design::Design;
+use netstates::analysis::sensitivity::Method;
 use netstates::cli::args::{self, Execution, Record};
-use netstates::cli::commands::sensitivity::{noisy_indices, sobol_sample_warnings};
-use netstates::cli::commands::study::{chosen_metrics, report_order, study_scenario_of};
-use netstates::cli::error::{Error, design_error, sensitivity_error};
-use netstates::model::metrics;
-use netstates::report::{discover_html, export, sensitivity_html, sweep_html};
-use netstates::run::streams::{self, Reserved};
+use netstates::cli::commands::discover::{PrimOptions, discover_into};
+use netstates::cli::commands::sensitivity::{Sensitivity, SensitivityRequest};
+use netstates::cli::commands::study::study_scenario_of;
+use netstates::cli::commands::sweep::Sweep;
+use netstates::cli::error::Error;
 use netstates::scenario::{Override, Scenario};
-use netstates::store::{self, Placement, Summary, study, table};
+use netstates::store::{self, Placement, Summary, study};
 
 use crate::{POLL, PyScenario, cli_error, guard, internal, raise, whole};
 
@@ -194,16 +191,6 @@ fn play_study(
     }
 }
 
-/// Writes one of a study's files whole, as the commands do.
-fn write(py: Python<'_>, path: PathBuf, text: &str) -> PyResult<()> {
-    store::write_atomic(&path, text.as_bytes()).map_err(|e| {
-        cli_error(
-            py,
-            Error::Io(format!("cannot write {}: {e}", path.display())),
-        )
-    })
-}
-
 /// Plays a sweep into the new directory `out`, as `netstates sweep --out OUT` does: `set`
 /// holds the `--set PATH=VALUES` in order, `design` is `grid` or `lhs`. Returns the seconds.
 #[pyfunction]
@@ -241,24 +228,17 @@ pub(crate) fn sweep(
         };
         let (s, factors) =
             study_scenario_of(&scenario.inner, &overrides(set), &exec, "--set").map_err(cli)?;
-        let (paths, points) = design::points(design, &factors, samples, s.seed)
-            .map_err(|e| cli(design_error(e, "--set")))?;
-        let names = metrics::names(&s);
-        let shown = chosen_metrics(&names, &metrics).map_err(cli)?;
-        let plan = study::Plan::new(&format!("sweep {}", design.name()), &s, paths, points);
+        let sweep = Sweep::prepare(s, &factors, design, samples, &metrics).map_err(cli)?;
         let progress = progress.as_ref();
-        let (summaries, seconds) = play_study(py, &plan, &s, &exec, command_line, progress)?;
-        write(
+        let (summaries, seconds) = play_study(
             py,
-            out.join(store::SWEEP_CSV),
-            &export::sweep_csv(&plan.factors, &plan.points, &summaries),
+            &sweep.plan,
+            &sweep.scenario,
+            &exec,
+            command_line,
+            progress,
         )?;
-        let order = report_order(names.len(), &metrics, &shown);
-        write(
-            py,
-            out.join(store::REPORT_HTML),
-            &sweep_html::render(&plan, &s, &summaries, &order),
-        )?;
+        sweep.finish(&summaries, &out, None).map_err(cli)?;
         Ok(seconds)
     })
 }
@@ -305,109 +285,40 @@ pub(crate) fn sensitivity(
                 ));
             }
         };
-        // `netstates sensitivity`'s checks, in its order.
         let set = overrides(set);
+        let params = overrides(params);
         let (s, fixed) = study_scenario_of(&scenario.inner, &set, &exec, "--set").map_err(cli)?;
-        if let Some(f) = fixed.iter().find(|f| !matches!(f.spec, Spec::Fixed(_))) {
-            return Err(cli(Error::Usage(format!(
-                "--set {}: sensitivity fixes parameters with --set PATH=VALUE; give what \
-                 varies with --param PATH=LO..HI",
-                f.path
-            ))));
-        }
-        let mut paths = Vec::new();
-        let mut ranges = Vec::new();
-        for o in overrides(params) {
-            let f = Factor::parse(&o, &s).map_err(|e| cli(design_error(e, "--param")))?;
-            match f.spec {
-                Spec::Range { lo, hi } => ranges.push((lo, hi)),
-                _ => {
-                    return Err(cli(Error::Usage(format!(
-                        "--param {}={}: expected a numeric range LO..HI",
-                        o.path, o.value
-                    ))));
-                }
-            }
-            if paths.contains(&f.path) || set.iter().any(|o| o.path == f.path) {
-                return Err(cli(Error::Usage(format!(
-                    "--param {}: given twice (or also with --set)",
-                    f.path
-                ))));
-            }
-            paths.push(f.path);
-        }
-        if !(2..=100_000).contains(&resamples) {
-            return Err(cli(Error::Usage(format!(
-                "--resamples must be between 2 and 100000, got {resamples}"
-            ))));
-        }
-        let samples = samples.unwrap_or(match method {
-            Method::Sobol => 64,
-            Method::Morris => 20,
-        });
-        let mut warnings = match method {
-            Method::Sobol => sobol_sample_warnings(samples),
-            Method::Morris => Vec::new(),
-        };
-        let design = sa::Design {
+        let request = SensitivityRequest {
+            set: &set,
+            params: &params,
             method,
             samples,
             levels,
             second_order,
+            resamples,
+            metrics: &metrics,
         };
-        let x = sa::sample(&design, &ranges, s.seed).map_err(|e| cli(sensitivity_error(e)))?;
-        let points: Vec<Vec<study::Setting>> = x
-            .iter()
-            .map(|row| row.iter().map(|&v| study::Setting::Number(v)).collect())
-            .collect();
-        let names = metrics::names(&s);
-        let shown = chosen_metrics(&names, &metrics).map_err(cli)?;
-        let mut name = format!("sensitivity {} N={samples}", method.name());
-        match method {
-            Method::Morris => name.push_str(&format!(" levels={levels}")),
-            Method::Sobol if second_order => name.push_str(" second-order"),
-            Method::Sobol => {}
-        }
-        let plan = study::Plan::new(&name, &s, paths, points);
+        let mut warnings = Vec::new();
+        let analysis =
+            Sensitivity::prepare(s, &fixed, &request, &mut |w| warnings.push(w)).map_err(cli)?;
         let progress = progress.as_ref();
-        let (summaries, seconds) = play_study(py, &plan, &s, &exec, command_line, progress)?;
-        let draws = Resamples::draw(&design, ranges.len(), resamples, s.seed);
-        let mut analyses = Vec::with_capacity(names.len());
-        for (m, name) in names.iter().enumerate() {
-            let y: Vec<f64> = summaries
-                .iter()
-                .map(|p| p.metrics[m].summary.mean)
-                .collect();
-            let a = sa::analyze(&design, &x, &y, &draws).map_err(|e| cli(sensitivity_error(e)))?;
-            analyses.push((name.clone(), a));
-        }
-        write(
+        let (summaries, seconds) = play_study(
             py,
-            out.join(store::SENSITIVITY_CSV),
-            &export::sensitivity_csv(&plan.factors, &analyses),
+            &analysis.plan,
+            &analysis.scenario,
+            &exec,
+            command_line,
+            progress,
         )?;
-        write(
-            py,
-            out.join(store::POINTS_CSV),
-            &export::sweep_csv(&plan.factors, &plan.points, &summaries),
-        )?;
-        if let Some(text) = export::second_order_csv(&plan.factors, &analyses) {
-            write(py, out.join(store::SECOND_ORDER_CSV), &text)?;
-        }
-        let order = report_order(names.len(), &metrics, &shown);
-        write(
-            py,
-            out.join(store::REPORT_HTML),
-            &sensitivity_html::render(&plan, &s, method, resamples, &analyses, &order),
-        )?;
-        warnings.extend(noisy_indices(&plan.factors, &analyses, &shown));
+        let finished = analysis.finish(&summaries, &out, None).map_err(cli)?;
+        warnings.extend(finished.warnings);
         Ok((seconds, warnings))
     })
 }
 
 /// Scenario discovery over the finished experiment or study in `dir`, written into `out` as
-/// `netstates discover DIR --out OUT` writes it (`cli::commands::discover`: the same checks,
-/// PRIM, feature scores and files, in its order), without the summary the command prints. The
+/// `netstates discover DIR --out OUT` writes it, by the command's own
+/// `cli::commands::discover::discover_into`, without the summary the command prints. The
 /// report names `source` where the command names DIR. Returns the chosen box in words.
 #[pyfunction]
 #[pyo3(signature = (dir, out, condition, source, threshold=None, peel_alpha=None, paste_alpha=None, mass_min=None, r#box=None))]
@@ -425,97 +336,18 @@ pub(crate) fn discover(
     r#box: Option<usize>,
 ) -> PyResult<String> {
     guard(py, || {
-        let cli = |e: Error| cli_error(py, e);
-        let condition: Condition = condition
-            .parse()
-            .map_err(|e: DiscoveryError| cli(Error::Usage(format!("--where: {e}"))))?;
-        let table = table::read(&dir).map_err(|e| cli(e.into()))?;
-        let cases = condition
-            .cases(&table)
-            .map_err(|e| cli(Error::Usage(e.to_string())))?;
-        let defaults = Params::default();
-        let params = Params {
-            peel_alpha: peel_alpha.unwrap_or(defaults.peel_alpha),
-            paste_alpha: paste_alpha.unwrap_or(defaults.paste_alpha),
-            mass_min: mass_min.unwrap_or(defaults.mass_min),
-            threshold: threshold.unwrap_or(defaults.threshold),
+        let options = PrimOptions {
+            threshold,
+            peel_alpha,
+            paste_alpha,
+            mass_min,
         };
-        for (flag, v, lo, hi) in [
-            ("--peel-alpha", params.peel_alpha, 0.0, 0.5),
-            ("--paste-alpha", params.paste_alpha, 0.0, 0.5),
-            ("--mass-min", params.mass_min, 0.0, 1.0),
-            ("--threshold", params.threshold, 0.0, 1.0),
-        ] {
-            if !(v > lo && v <= hi) {
-                return Err(cli(Error::Usage(format!(
-                    "{flag} must be greater than {lo} and at most {hi}, got {v}"
-                ))));
-            }
-        }
-        let trajectory = prim::trajectory(&cases.inputs, &cases.y, &params)
-            .map_err(|e| cli(Error::Usage(e.to_string())))?;
-        let chosen = match r#box {
-            Some(i) if i < trajectory.len() => i,
-            Some(i) => {
-                return Err(cli(Error::Usage(format!(
-                    "--box {i}: the trajectory has boxes 0 to {}",
-                    trajectory.len() - 1
-                ))));
-            }
-            None => discovery::default_box(&trajectory),
-        };
-        // Outcome o draws from part o of the reserved stream: the same scores on any thread.
-        let x: Vec<Vec<f64>> = cases.inputs.iter().map(discovery::as_numbers).collect();
-        let forest = Forest::default();
-        let y01: Vec<f64> = cases.y.iter().map(|&b| f64::from(u8::from(b))).collect();
-        let mut outcomes: Vec<(String, &[f64])> = vec![(condition.to_string(), &y01)];
-        outcomes.extend(table.metrics.iter().map(|(n, v)| (n.clone(), v.as_slice())));
-        let scores: Vec<(String, Vec<f64>)> = py.detach(|| {
-            outcomes
-                .into_par_iter()
-                .enumerate()
-                .map(|(o, (name, y))| {
-                    let mut rng =
-                        streams::reserved_part(table.seed, Reserved::FeatureScoring, o as u64);
-                    (name, features::scores(&x, y, &forest, &mut rng))
-                })
-                .collect()
-        });
-
-        std::fs::create_dir_all(&out)
-            .map_err(|e| cli(Error::Io(format!("cannot create {}: {e}", out.display()))))?;
-        let names: Vec<String> = cases.inputs.iter().map(|i| i.name.clone()).collect();
-        write(
-            py,
-            out.join("prim-trajectory.csv"),
-            &export::prim_trajectory_csv(&trajectory),
-        )?;
-        write(
-            py,
-            out.join("prim-box.csv"),
-            &export::prim_box_csv(&names, chosen, &trajectory[chosen]),
-        )?;
-        write(
-            py,
-            out.join("feature-scores.csv"),
-            &export::feature_scores_csv(&names, &scores),
-        )?;
-        let json = export::discover_json(
-            &condition.to_string(),
-            &params,
-            &names,
-            &trajectory,
-            chosen,
-            &scores,
-        );
-        write(py, out.join("discover.json"), &json)?;
-        let html = discover_html::render(&source, &condition, &cases, &trajectory, chosen, &scores);
-        write(py, out.join(store::REPORT_HTML), &html)?;
-        Ok(discovery::describe(
-            &condition,
-            &cases.inputs,
-            &trajectory[chosen],
-        ))
+        let report = out.join(store::REPORT_HTML);
+        // Without the GIL: the feature scores play on rayon.
+        let found = py
+            .detach(|| discover_into(&dir, &out, &report, &condition, &source, &options, r#box))
+            .map_err(|e| cli_error(py, e))?;
+        Ok(found.description())
     })
 }
 

@@ -1,12 +1,15 @@
 //! `netstates discover`: scenario discovery over the runs of an experiment or a study. PRIM
 //! boxes of the inputs where a condition holds, and feature scores of every input for every
 //! metric; the chosen box in words; CSV and JSON files and an HTML report.
+//!
+//! [`discover_into`] computes and writes everything, for this command and for the Python
+//! package alike; [`discover`] only adds what the command prints.
 
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::analysis::discovery::{self, Condition};
+use crate::analysis::discovery::{self, Cases, Condition};
 use crate::analysis::features::{self, Forest};
 use crate::analysis::prim::{self, Limit, Params, PrimBox};
 use crate::cli::args::DiscoverArgs;
@@ -19,37 +22,96 @@ use crate::store::{self, table};
 /// Most boxes of the trajectory printed in the terminal (the files hold all).
 const SHOWN: usize = 8;
 
-pub fn discover(args: &DiscoverArgs) -> Result<(), Error> {
-    let condition: Condition = args
-        .condition
+/// PRIM's parameters as asked for (`--threshold`, `--peel-alpha`, `--paste-alpha`,
+/// `--mass-min`); each one not given is the Workbench's default.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PrimOptions {
+    pub threshold: Option<f64>,
+    pub peel_alpha: Option<f64>,
+    pub paste_alpha: Option<f64>,
+    pub mass_min: Option<f64>,
+}
+
+impl PrimOptions {
+    /// PRIM's parameters: the defaults filled in, each checked against its range, with the
+    /// flag's name in the message.
+    pub fn params(&self) -> Result<Params, Error> {
+        let defaults = Params::default();
+        let params = Params {
+            peel_alpha: self.peel_alpha.unwrap_or(defaults.peel_alpha),
+            paste_alpha: self.paste_alpha.unwrap_or(defaults.paste_alpha),
+            mass_min: self.mass_min.unwrap_or(defaults.mass_min),
+            threshold: self.threshold.unwrap_or(defaults.threshold),
+        };
+        for (flag, v, lo, hi) in [
+            ("--peel-alpha", params.peel_alpha, 0.0, 0.5),
+            ("--paste-alpha", params.paste_alpha, 0.0, 0.5),
+            ("--mass-min", params.mass_min, 0.0, 1.0),
+            ("--threshold", params.threshold, 0.0, 1.0),
+        ] {
+            if !(v > lo && v <= hi) {
+                return Err(Error::Usage(format!(
+                    "{flag} must be greater than {lo} and at most {hi}, got {v}"
+                )));
+            }
+        }
+        Ok(params)
+    }
+}
+
+/// What a discovery found, and where its files are: what the command prints from.
+pub struct Discovery {
+    pub condition: Condition,
+    /// The inputs that vary, and whether the condition holds per run.
+    pub cases: Cases,
+    /// PRIM's peeling trajectory, from the whole input space on.
+    pub trajectory: Vec<PrimBox>,
+    /// The box of the trajectory described (`--box`, else the default one).
+    pub chosen: usize,
+    /// Every input's feature scores per outcome: the condition first, then every metric.
+    pub scores: Vec<(String, Vec<f64>)>,
+    /// The directory of the CSV and JSON files.
+    pub out: PathBuf,
+    /// The HTML report.
+    pub report: PathBuf,
+}
+
+impl Discovery {
+    /// The chosen box in words.
+    pub fn description(&self) -> String {
+        discovery::describe(
+            &self.condition,
+            &self.cases.inputs,
+            &self.trajectory[self.chosen],
+        )
+    }
+}
+
+/// Scenario discovery over the finished experiment or study in `dir`, where `condition`
+/// (`--where`) holds: checks the arguments, finds PRIM's trajectory and the feature scores
+/// (on the current rayon pool; each outcome draws from its own part of the reserved stream,
+/// so the scores are the same on any number of threads), and writes the files into `out` and
+/// the HTML report, which names `source` as where the runs came from, to `report`.
+pub fn discover_into(
+    dir: &Path,
+    out: &Path,
+    report: &Path,
+    condition: &str,
+    source: &str,
+    options: &PrimOptions,
+    r#box: Option<usize>,
+) -> Result<Discovery, Error> {
+    let condition: Condition = condition
         .parse()
         .map_err(|e: discovery::DiscoveryError| Error::Usage(format!("--where: {e}")))?;
-    let table = table::read(&args.dir)?;
+    let table = table::read(dir)?;
     let cases = condition
         .cases(&table)
         .map_err(|e| Error::Usage(e.to_string()))?;
-    let defaults = Params::default();
-    let params = Params {
-        peel_alpha: args.peel_alpha.unwrap_or(defaults.peel_alpha),
-        paste_alpha: args.paste_alpha.unwrap_or(defaults.paste_alpha),
-        mass_min: args.mass_min.unwrap_or(defaults.mass_min),
-        threshold: args.threshold.unwrap_or(defaults.threshold),
-    };
-    for (flag, v, lo, hi) in [
-        ("--peel-alpha", params.peel_alpha, 0.0, 0.5),
-        ("--paste-alpha", params.paste_alpha, 0.0, 0.5),
-        ("--mass-min", params.mass_min, 0.0, 1.0),
-        ("--threshold", params.threshold, 0.0, 1.0),
-    ] {
-        if !(v > lo && v <= hi) {
-            return Err(Error::Usage(format!(
-                "{flag} must be greater than {lo} and at most {hi}, got {v}"
-            )));
-        }
-    }
+    let params = options.params()?;
     let trajectory = prim::trajectory(&cases.inputs, &cases.y, &params)
         .map_err(|e| Error::Usage(e.to_string()))?;
-    let chosen = match args.r#box {
+    let chosen = match r#box {
         Some(i) if i < trajectory.len() => i,
         Some(i) => {
             return Err(Error::Usage(format!(
@@ -76,10 +138,6 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), Error> {
         })
         .collect();
 
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| args.dir.join("discover"));
     let names: Vec<String> = cases.inputs.iter().map(|i| i.name.clone()).collect();
     write(
         &out.join("prim-trajectory.csv"),
@@ -102,26 +160,55 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), Error> {
         &scores,
     );
     write(&out.join("discover.json"), &json)?;
+    let html = discover_html::render(source, &condition, &cases, &trajectory, chosen, &scores);
+    write(report, &html)?;
+    Ok(Discovery {
+        condition,
+        cases,
+        trajectory,
+        chosen,
+        scores,
+        out: out.to_path_buf(),
+        report: report.to_path_buf(),
+    })
+}
+
+/// `netstates discover`: [`discover_into`] `DIR/discover/` (or `--out`), then its summary.
+pub fn discover(args: &DiscoverArgs) -> Result<(), Error> {
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| args.dir.join("discover"));
     let report = args
         .report
         .clone()
-        .unwrap_or_else(|| out.join("report.html"));
-    let html = discover_html::render(
+        .unwrap_or_else(|| out.join(store::REPORT_HTML));
+    let options = PrimOptions {
+        threshold: args.threshold,
+        peel_alpha: args.peel_alpha,
+        paste_alpha: args.paste_alpha,
+        mass_min: args.mass_min,
+    };
+    let found = discover_into(
+        &args.dir,
+        &out,
+        &report,
+        &args.condition,
         &args.dir.display().to_string(),
-        &condition,
-        &cases,
-        &trajectory,
-        chosen,
-        &scores,
+        &options,
+        args.r#box,
+    )?;
+    print_summary(&found);
+    sayln!(
+        "files in {}; report in {}",
+        found.out.display(),
+        found.report.display()
     );
-    write(&report, &html)?;
-
-    print_summary(&condition, &cases.inputs, &trajectory, chosen, &scores[0].1);
-    sayln!("files in {}; report in {}", out.display(), report.display());
     Ok(())
 }
 
-fn write(path: &Path, text: &str) -> Result<PathBuf, Error> {
+/// Writes one file whole, making its directory first.
+fn write(path: &Path, text: &str) -> Result<(), Error> {
     if let Some(dir) = path.parent()
         && !dir.as_os_str().is_empty()
     {
@@ -129,17 +216,21 @@ fn write(path: &Path, text: &str) -> Result<PathBuf, Error> {
             .map_err(|e| Error::Io(format!("cannot create {}: {e}", dir.display())))?;
     }
     store::write_atomic(path, text.as_bytes())
-        .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))?;
-    Ok(path.to_path_buf())
+        .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))
 }
 
-fn print_summary(
-    condition: &Condition,
-    inputs: &[prim::Input],
-    trajectory: &[PrimBox],
-    chosen: usize,
-    scores: &[f64],
-) {
+/// The trajectory's last boxes, the chosen one with its limits, and the strongest inputs for
+/// the condition.
+fn print_summary(found: &Discovery) {
+    let Discovery {
+        condition,
+        cases,
+        trajectory,
+        chosen,
+        scores,
+        ..
+    } = found;
+    let (inputs, chosen, scores) = (&cases.inputs, *chosen, &scores[0].1);
     let holds = trajectory.first().map_or(0.0, |b| b.density);
     sayln!(
         "{condition} holds in {:.1}% of the runs; PRIM's peeling trajectory has {} boxes (the last {} shown):",
@@ -162,10 +253,7 @@ fn print_summary(
             if i == chosen { "   <- chosen" } else { "" }
         );
     }
-    sayln!(
-        "\nbox {chosen}: {}",
-        discovery::describe(condition, inputs, &trajectory[chosen])
-    );
+    sayln!("\nbox {chosen}: {}", found.description());
     for (i, limit) in &trajectory[chosen].limits {
         let qp = trajectory[chosen]
             .quasi_p
@@ -193,4 +281,53 @@ fn print_summary(
         say!(" {} {:.2};", inputs[i].name, scores[i]);
     }
     sayln!();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prim_options_fill_in_the_defaults_and_name_the_flag_out_of_range() {
+        assert_eq!(
+            PrimOptions::default().params().ok(),
+            Some(Params::default())
+        );
+        let none = PrimOptions::default();
+        for (options, message) in [
+            (
+                PrimOptions {
+                    peel_alpha: Some(0.7),
+                    ..none
+                },
+                "--peel-alpha must be greater than 0 and at most 0.5, got 0.7",
+            ),
+            (
+                PrimOptions {
+                    paste_alpha: Some(0.0),
+                    ..none
+                },
+                "--paste-alpha must be greater than 0 and at most 0.5, got 0",
+            ),
+            (
+                PrimOptions {
+                    mass_min: Some(1.5),
+                    ..none
+                },
+                "--mass-min must be greater than 0 and at most 1, got 1.5",
+            ),
+            (
+                PrimOptions {
+                    threshold: Some(f64::NAN),
+                    ..none
+                },
+                "--threshold must be greater than 0 and at most 1, got NaN",
+            ),
+        ] {
+            match options.params() {
+                Err(Error::Usage(m)) => assert_eq!(m, message),
+                other => panic!("{options:?}: {other:?}"),
+            }
+        }
+    }
 }

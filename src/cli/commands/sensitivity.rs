@@ -1,4 +1,11 @@
 //! `netstates sensitivity`: Sobol indices or Morris effects of every metric.
+//!
+//! [`Sensitivity::prepare`] turns the flags into the points to play and
+//! [`Sensitivity::finish`] turns the points' summaries into the analyses and the files, for
+//! this command and for the Python package alike; playing the points in between is each
+//! caller's (here with a progress bar and Ctrl-C, there on the package's thread).
+
+use std::path::{Path, PathBuf};
 
 use crate::analysis::design::{Factor, Spec};
 use crate::analysis::sensitivity::{self as sa, Method, Resamples};
@@ -10,78 +17,232 @@ use crate::cli::error::{Error, design_error, sensitivity_error};
 use crate::cli::output::{say, sayln};
 use crate::model::metrics;
 use crate::report::{self, export, study_table};
-use crate::store::{self, study};
+use crate::scenario::{Override, Scenario};
+use crate::store::{self, Summary, study};
+
+/// What a sensitivity analysis is asked for besides its scenario: the flags of
+/// `netstates sensitivity`.
+#[derive(Debug, Clone, Copy)]
+pub struct SensitivityRequest<'a> {
+    /// `--set PATH=VALUE`: the parameters fixed at every point.
+    pub set: &'a [Override],
+    /// `--param PATH=LO..HI`: the parameters that vary, in column order.
+    pub params: &'a [Override],
+    pub method: Method,
+    /// `--samples`: Saltelli's base points or Morris's trajectories (default 64 or 20).
+    pub samples: Option<usize>,
+    /// `--levels`: Morris's grid levels.
+    pub levels: usize,
+    /// `--second-order`: Sobol's S2 as well.
+    pub second_order: bool,
+    /// `--resamples`: the bootstrap resamples of the confidence intervals.
+    pub resamples: usize,
+    /// `--metric`: the metrics shown, in the order given (none: the headline ones).
+    pub metrics: &'a [String],
+}
+
+/// A sensitivity analysis ready to play: its points, and what its analysis needs once they
+/// have been played.
+#[derive(Debug, Clone)]
+pub struct Sensitivity {
+    /// The scenario every point starts from.
+    pub scenario: Scenario,
+    /// The points, as `study.json` records them.
+    pub plan: study::Plan,
+    pub design: sa::Design,
+    /// Each `--param`'s range `(lo, hi)`, in column order.
+    pub ranges: Vec<(f64, f64)>,
+    /// The sample: one row per point, one value per `--param`.
+    pub x: Vec<Vec<f64>>,
+    /// `--resamples`.
+    pub resamples: usize,
+    /// Every metric's name, in the column order of the summaries.
+    pub names: Vec<String>,
+    /// The metrics shown in the terminal.
+    pub shown: Vec<usize>,
+    /// The order of the metrics in the report.
+    pub order: Vec<usize>,
+}
+
+/// A finished sensitivity analysis: every metric's analysis, where its files are, and the
+/// warnings about its estimates.
+#[derive(Debug, Clone)]
+pub struct Finished {
+    /// `(metric, analysis)` for every metric, in column order.
+    pub analyses: Vec<(String, sa::Analysis)>,
+    /// sensitivity.csv.
+    pub csv: PathBuf,
+    /// points.csv: the points and their outputs.
+    pub points: PathBuf,
+    /// The HTML report.
+    pub report: PathBuf,
+    /// [`noisy_indices`] of the metrics shown.
+    pub warnings: Vec<String>,
+}
+
+impl Sensitivity {
+    /// The analysis of `request` from the study's scenario `s` and its `fixed` factors (as
+    /// `study_scenario` gives them, from `request.set`): the flags checked in the command's
+    /// order, the default samples, the design and its sample, the plan. Sobol's warnings
+    /// about `--samples` go to `warn` as soon as they are known, before the checks after them.
+    pub fn prepare(
+        s: Scenario,
+        fixed: &[Factor],
+        request: &SensitivityRequest<'_>,
+        warn: &mut dyn FnMut(String),
+    ) -> Result<Self, Error> {
+        if let Some(f) = fixed.iter().find(|f| !matches!(f.spec, Spec::Fixed(_))) {
+            return Err(Error::Usage(format!(
+                "--set {}: sensitivity fixes parameters with --set PATH=VALUE; give what varies \
+                 with --param PATH=LO..HI",
+                f.path
+            )));
+        }
+        let mut paths = Vec::new();
+        let mut ranges = Vec::new();
+        for o in request.params {
+            let f = Factor::parse(o, &s).map_err(|e| design_error(e, "--param"))?;
+            match f.spec {
+                Spec::Range { lo, hi } => ranges.push((lo, hi)),
+                _ => {
+                    return Err(Error::Usage(format!(
+                        "--param {}={}: expected a numeric range LO..HI",
+                        o.path, o.value
+                    )));
+                }
+            }
+            if paths.contains(&f.path) || request.set.iter().any(|o| o.path == f.path) {
+                return Err(Error::Usage(format!(
+                    "--param {}: given twice (or also with --set)",
+                    f.path
+                )));
+            }
+            paths.push(f.path);
+        }
+        if !(2..=100_000).contains(&request.resamples) {
+            return Err(Error::Usage(format!(
+                "--resamples must be between 2 and 100000, got {}",
+                request.resamples
+            )));
+        }
+        let method = request.method;
+        let samples = request.samples.unwrap_or(match method {
+            Method::Sobol => 64,
+            Method::Morris => 20,
+        });
+        if method == Method::Sobol {
+            sobol_sample_warnings(samples).into_iter().for_each(warn);
+        }
+        let design = sa::Design {
+            method,
+            samples,
+            levels: request.levels,
+            second_order: request.second_order,
+        };
+        let x = sa::sample(&design, &ranges, s.seed).map_err(sensitivity_error)?;
+        let points: Vec<Vec<study::Setting>> = x
+            .iter()
+            .map(|row| row.iter().map(|&v| study::Setting::Number(v)).collect())
+            .collect();
+        let names = metrics::names(&s);
+        let shown = chosen_metrics(&names, request.metrics)?;
+        let order = report_order(names.len(), request.metrics, &shown);
+        let mut name = format!("sensitivity {} N={samples}", method.name());
+        match method {
+            Method::Morris => name.push_str(&format!(" levels={}", request.levels)),
+            Method::Sobol if request.second_order => name.push_str(" second-order"),
+            Method::Sobol => {}
+        }
+        let plan = study::Plan::new(&name, &s, paths, points);
+        Ok(Self {
+            scenario: s,
+            plan,
+            design,
+            ranges,
+            x,
+            resamples: request.resamples,
+            names,
+            shown,
+            order,
+        })
+    }
+
+    /// Every metric's analysis from the played points' `summaries` (in point order), written
+    /// into `out` (sensitivity.csv, points.csv, second-order.csv with S2) and the report to
+    /// `report` (default: report.html in `out`).
+    pub fn finish(
+        &self,
+        summaries: &[Summary],
+        out: &Path,
+        report: Option<PathBuf>,
+    ) -> Result<Finished, Error> {
+        let (plan, s) = (&self.plan, &self.scenario);
+        let draws = Resamples::draw(&self.design, self.ranges.len(), self.resamples, s.seed);
+        let mut analyses = Vec::with_capacity(self.names.len());
+        for (m, name) in self.names.iter().enumerate() {
+            let y: Vec<f64> = summaries
+                .iter()
+                .map(|p| p.metrics[m].summary.mean)
+                .collect();
+            let a = sa::analyze(&self.design, &self.x, &y, &draws).map_err(sensitivity_error)?;
+            analyses.push((name.clone(), a));
+        }
+        let csv = write(
+            out.join(store::SENSITIVITY_CSV),
+            export::sensitivity_csv(&plan.factors, &analyses),
+        )?;
+        let points = write(
+            out.join(store::POINTS_CSV),
+            export::sweep_csv(&plan.factors, &plan.points, summaries),
+        )?;
+        if let Some(text) = export::second_order_csv(&plan.factors, &analyses) {
+            write(out.join(store::SECOND_ORDER_CSV), text)?;
+        }
+        let report = write(
+            report.unwrap_or_else(|| out.join(store::REPORT_HTML)),
+            report::sensitivity_html::render(
+                plan,
+                s,
+                self.design.method,
+                self.resamples,
+                &analyses,
+                &self.order,
+            ),
+        )?;
+        let warnings = noisy_indices(&plan.factors, &analyses, &self.shown);
+        Ok(Finished {
+            analyses,
+            csv,
+            points,
+            report,
+            warnings,
+        })
+    }
+}
 
 /// `netstates sensitivity`.
 pub fn sensitivity(args: &SensitivityArgs, argv: &[String]) -> Result<(), Error> {
     let (s, fixed) = study_scenario(&args.file, &args.set, &args.study, "--set")?;
-    if let Some(f) = fixed.iter().find(|f| !matches!(f.spec, Spec::Fixed(_))) {
-        return Err(Error::Usage(format!(
-            "--set {}: sensitivity fixes parameters with --set PATH=VALUE; give what varies \
-             with --param PATH=LO..HI",
-            f.path
-        )));
-    }
-    let mut paths = Vec::new();
-    let mut ranges = Vec::new();
-    for o in &args.params {
-        let f = Factor::parse(o, &s).map_err(|e| design_error(e, "--param"))?;
-        match f.spec {
-            Spec::Range { lo, hi } => ranges.push((lo, hi)),
-            _ => {
-                return Err(Error::Usage(format!(
-                    "--param {}={}: expected a numeric range LO..HI",
-                    o.path, o.value
-                )));
-            }
-        }
-        if paths.contains(&f.path) || args.set.iter().any(|o| o.path == f.path) {
-            return Err(Error::Usage(format!(
-                "--param {}: given twice (or also with --set)",
-                f.path
-            )));
-        }
-        paths.push(f.path);
-    }
-    if !(2..=100_000).contains(&args.resamples) {
-        return Err(Error::Usage(format!(
-            "--resamples must be between 2 and 100000, got {}",
-            args.resamples
-        )));
-    }
-    let method = Method::from(args.method);
-    let samples = args.samples.unwrap_or(match method {
-        Method::Sobol => 64,
-        Method::Morris => 20,
-    });
-    if method == Method::Sobol && !args.study.exec.quiet {
-        for warning in sobol_sample_warnings(samples) {
-            eprintln!("warning: {warning}");
-        }
-    }
-    let design = sa::Design {
-        method,
-        samples,
+    let request = SensitivityRequest {
+        set: &args.set,
+        params: &args.params,
+        method: Method::from(args.method),
+        samples: args.samples,
         levels: args.levels,
         second_order: args.second_order,
+        resamples: args.resamples,
+        metrics: &args.study.metrics,
     };
-    let x = sa::sample(&design, &ranges, s.seed).map_err(sensitivity_error)?;
-    let points: Vec<Vec<study::Setting>> = x
-        .iter()
-        .map(|row| row.iter().map(|&v| study::Setting::Number(v)).collect())
-        .collect();
-    let names = metrics::names(&s);
-    let shown = chosen_metrics(&names, &args.study.metrics)?;
-    let mut name = format!("sensitivity {} N={samples}", method.name());
-    match method {
-        Method::Morris => name.push_str(&format!(" levels={}", args.levels)),
-        Method::Sobol if args.second_order => name.push_str(" second-order"),
-        Method::Sobol => {}
-    }
-    let plan = study::Plan::new(&name, &s, paths, points);
+    let quiet = args.study.exec.quiet;
+    let analysis = Sensitivity::prepare(s, &fixed, &request, &mut |warning| {
+        if !quiet {
+            eprintln!("warning: {warning}");
+        }
+    })?;
+    let (plan, method) = (&analysis.plan, request.method);
     let (out, summaries) = play_study(
-        &plan,
-        &s,
+        plan,
+        &analysis.scenario,
         &args.study,
         "sensitivity analysis",
         method.name(),
@@ -90,48 +251,14 @@ pub fn sensitivity(args: &SensitivityArgs, argv: &[String]) -> Result<(), Error>
     let Some(summaries) = summaries else {
         return Ok(());
     };
-    let resamples = Resamples::draw(&design, ranges.len(), args.resamples, s.seed);
-    let mut analyses = Vec::with_capacity(names.len());
-    for (m, name) in names.iter().enumerate() {
-        let y: Vec<f64> = summaries
-            .iter()
-            .map(|p| p.metrics[m].summary.mean)
-            .collect();
-        let a = sa::analyze(&design, &x, &y, &resamples).map_err(sensitivity_error)?;
-        analyses.push((name.clone(), a));
-    }
-    let csv_path = write(
-        out.join(store::SENSITIVITY_CSV),
-        export::sensitivity_csv(&plan.factors, &analyses),
-    )?;
-    write(
-        out.join(store::POINTS_CSV),
-        export::sweep_csv(&plan.factors, &plan.points, &summaries),
-    )?;
-    if let Some(text) = export::second_order_csv(&plan.factors, &analyses) {
-        write(out.join(store::SECOND_ORDER_CSV), text)?;
-    }
-    let report_path = write(
-        args.study
-            .report
-            .clone()
-            .unwrap_or_else(|| out.join(store::REPORT_HTML)),
-        report::sensitivity_html::render(
-            &plan,
-            &s,
-            method,
-            args.resamples,
-            &analyses,
-            &report_order(names.len(), &args.study.metrics, &shown),
-        ),
-    )?;
-    if !args.study.exec.quiet {
-        for warning in noisy_indices(&plan.factors, &analyses, &shown) {
+    let finished = analysis.finish(&summaries, &out, args.study.report.clone())?;
+    if !quiet {
+        for warning in &finished.warnings {
             eprintln!("warning: {warning}");
         }
     }
-    for &m in &shown {
-        let (name, a) = &analyses[m];
+    for &m in &analysis.shown {
+        let (name, a) = &finished.analyses[m];
         say!(
             "\n{}",
             study_table::sensitivity_table(&plan.factors, name, a)
@@ -146,9 +273,9 @@ pub fn sensitivity(args: &SensitivityArgs, argv: &[String]) -> Result<(), Error>
             Method::Sobol => "S1 and ST with 95% intervals",
             Method::Morris => "mu, mu*, sigma and mu*'s 95% interval",
         },
-        csv_path.display(),
-        out.join(store::POINTS_CSV).display(),
-        report_path.display()
+        finished.csv.display(),
+        finished.points.display(),
+        finished.report.display()
     );
     Ok(())
 }
