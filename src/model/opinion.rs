@@ -26,14 +26,20 @@ impl World<'_> {
         // (opinions are never -0.0), and the unpredictable branch cost more than two stores.
         let pair = |o: &mut [f64], a: usize, b: usize| {
             debug_assert!(a < o.len() && b < o.len() && a != b);
-            let d = o[b] - o[a];
+            // SAFETY: a and b are issue c + i and issue c + j with issue < K and i, j < c
+            // (Decode::split's digits, or index() below), and o holds c K opinions; the
+            // debug assertion above checks it in every test build.
+            let (oa, ob) = unsafe { (*o.get_unchecked(a), *o.get_unchecked(b)) };
+            let d = ob - oa;
             let step = if d.abs() < confidence {
                 convergence * d
             } else {
                 0.0
             };
-            o[a] += step;
-            o[b] -= step;
+            unsafe {
+                *o.get_unchecked_mut(a) = oa + step;
+                *o.get_unchecked_mut(b) = ob - step;
+            }
         };
         let k = self.k;
         for g in 0..self.governments.len() {
