@@ -372,9 +372,11 @@ fn overflow(kept: &Path) -> impl Fn(NotFinite) -> StoreError + '_ {
     }
 }
 
-/// Records the size, rows and SHA-256 of a complete file, renames it into place and syncs
-/// its directory.
-fn complete(part: &Path, path: &Path, dir: &Path, rows: u64) -> Result<FileCheck, StoreError> {
+/// Records the size, rows and SHA-256 of a complete file and renames it into place. The
+/// rename is made durable by the directory sync of the summary's write, which follows in the
+/// same directory before the manifest can say the experiment finished: one sync for every
+/// file of the finish, not one each.
+fn complete(part: &Path, path: &Path, rows: u64) -> Result<FileCheck, StoreError> {
     let bytes = fs::read(part).map_err(|e| StoreError::io("read", part, e))?;
     let check = FileCheck {
         sha256: runs::sha256_hex(&bytes),
@@ -382,7 +384,6 @@ fn complete(part: &Path, path: &Path, dir: &Path, rows: u64) -> Result<FileCheck
         bytes: bytes.len() as u64,
     };
     fs::rename(part, path).map_err(|e| StoreError::io("rename", part, e))?;
-    sync_dir(dir).map_err(|e| StoreError::io("sync", dir, e))?;
     Ok(check)
 }
 
@@ -447,7 +448,8 @@ pub fn run(
         }
     };
     sweep_temporaries(dir, true);
-    if let Some(up) = dir.parent() {
+    // The directory's name made durable: `lock` created a new one with its parent synced.
+    if existed && let Some(up) = dir.parent() {
         let _ = sync_dir(if up.as_os_str().is_empty() {
             Path::new(".")
         } else {
@@ -549,12 +551,11 @@ pub fn run(
         ),
         None => None,
     };
-    manifest.runs_csv = Some(complete(&files.runs_part, &files.runs, dir, total)?);
+    manifest.runs_csv = Some(complete(&files.runs_part, &files.runs, total)?);
     if let Some(text) = traj_summary {
         manifest.trajectories_csv = Some(complete(
             &files.trajectories_part,
             &files.trajectories,
-            dir,
             total * rounds.len() as u64,
         )?);
         let path = dir.join(TRAJECTORY_SUMMARY);
