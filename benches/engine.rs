@@ -4,6 +4,9 @@
 //! - `reference/one run`: one run, the unit everything else is made of;
 //! - `reference/draws only`: the same number and kinds of random draws as that run, with no
 //!   model: the floor a run cannot go below;
+//! - `reference/draws and pair touches`: those draws, each 32-bit word also reading and
+//!   writing a random pair of one government's 5000 opinions: the floor of any rule that
+//!   moves a random pair per word;
 //! - `phase/<name>`: each phase of the schedule alone, on the state of a reference run after
 //!   20 of its 40 rounds, so a regression shows which phase it is in;
 //! - `experiment/jobs=1`, `experiment/jobs=2`: 64 runs through the experiment loop (rayon
@@ -46,6 +49,18 @@ fn one_run(c: &mut Criterion) {
     });
     group.bench_function("draws only", |b| {
         b.iter(|| black_box(run::draw_only(SEED, 0, black_box(draws))))
+    });
+    // One government's opinions: 1000 citizens x 5 issues.
+    let mut opinions: Vec<f64> = (0..5000).map(|i| f64::from(i) / 5000.0).collect();
+    group.bench_function("draws and pair touches", |b| {
+        b.iter(|| {
+            black_box(run::draw_and_touch(
+                SEED,
+                0,
+                black_box(draws),
+                &mut opinions,
+            ))
+        })
     });
     group.finish();
 }

@@ -67,6 +67,33 @@ pub fn draw_only(seed: u64, run: u64, draws: Draws) -> f64 {
     sum + f64::from(bits)
 }
 
+/// The floor with the least memory work a 32-bit word can stand for: `draw_only`'s words,
+/// each one also read-modify-writing a random pair of `cells` values (as an opinion
+/// interaction reads and writes two opinions of a government), in `opinions`, whose length
+/// is `cells` and whose values change. Not the model: no confidence test, no decoding; what
+/// any rule with one random pair per word cannot avoid.
+pub fn draw_and_touch(seed: u64, run: u64, draws: Draws, opinions: &mut [f64]) -> f64 {
+    let cells = opinions.len() as u64;
+    assert!(cells >= 2, "a pair needs two cells");
+    let mut rng = streams::run(seed, run);
+    for _ in 0..draws.words32 {
+        // Two digits of one word, as the opinion phase takes them (no rejection zone: this
+        // is a cost, not a distribution).
+        let m = u64::from(rng.next_u32()) * cells;
+        let a = (m >> 32) as usize;
+        let b = ((u64::from(m as u32) * (cells - 1)) >> 32) as usize;
+        let b = b + usize::from(b >= a);
+        let d = opinions[b] - opinions[a];
+        opinions[a] += 0.25 * d;
+        opinions[b] -= 0.25 * d;
+    }
+    let mut sum = 0.0;
+    for _ in 0..draws.words64 {
+        sum += rng.random::<f64>();
+    }
+    sum + opinions[0]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,5 +114,28 @@ mod tests {
         assert_eq!(d.words64, 100);
         assert!((150..155).contains(&d.words32), "{d:?}");
         assert!(draw_only(1, 0, d).is_finite());
+    }
+
+    #[test]
+    fn touches_move_pairs_toward_each_other_and_repeat() {
+        let d = Draws {
+            words32: 10_000,
+            words64: 10,
+        };
+        let start: Vec<f64> = (0..100).map(|i| f64::from(i) / 100.0).collect();
+        let (mut a, mut b) = (start.clone(), start.clone());
+        let x = draw_and_touch(3, 1, d, &mut a);
+        assert_eq!(x.to_bits(), draw_and_touch(3, 1, d, &mut b).to_bits());
+        assert_eq!(a, b);
+        let spread = |o: &[f64]| {
+            o.iter().fold(0.0f64, |m, v| m.max(*v)) - o.iter().fold(1.0f64, |m, v| m.min(*v))
+        };
+        assert!(
+            spread(&a) < 0.5 * spread(&start),
+            "pairs average: {}",
+            spread(&a)
+        );
+        let mean = |o: &[f64]| o.iter().sum::<f64>() / o.len() as f64;
+        assert!((mean(&a) - mean(&start)).abs() < 1e-12);
     }
 }

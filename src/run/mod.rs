@@ -8,6 +8,6 @@ mod many;
 mod one;
 pub mod streams;
 
-pub use draws::{Draws, count_draws, draw_only};
+pub use draws::{Draws, count_draws, draw_and_touch, draw_only};
 pub use many::{Block, ExperimentError, Plan, Pool, PoolError, execute};
 pub use one::{NonFinite, Record, Trajectory, run, run_into, run_observed, run_record};
