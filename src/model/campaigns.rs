@@ -53,6 +53,7 @@ impl World<'_> {
     /// One campaign of `money` on (g, issue) towards `ideal`. The reached citizens are drawn
     /// first, [`BATCH`] at a time, each by [`index`] (so the stream is read as one draw after
     /// another would read it), and then persuaded by [`pull`].
+    #[inline(always)] // most calls reach nobody and return at once
     fn persuade(&mut self, g: usize, issue: usize, money: f64, ideal: f64, rng: &mut impl Rng) {
         let c = self.governments[g].citizens;
         // `as` truncates toward zero, which is the floor of these non-negative amounts (and
