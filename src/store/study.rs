@@ -396,11 +396,11 @@ fn write_tables(req: &Request) -> Result<(), StoreError> {
     let mut traj_summary = req
         .trajectory
         .map(|_| csv::Text::new(&trajectories::summary_header(true)));
-    for i in 0..n {
+    for (i, expected) in point_inputs.iter().enumerate() {
         let dir = point_dir(out, i, n);
         let finished = experiment::read_finished(&dir)?;
         let columns = Columns::of(&finished.manifest.scenario);
-        if columns.inputs != point_inputs[i] {
+        if columns.inputs != *expected {
             return Err(StoreError::damaged(
                 &dir.join(MANIFEST),
                 format!(
