@@ -39,12 +39,7 @@ from ._errors import ArgumentTypeError, UsageError
 ) = _core.study_file_names()
 
 #: The files ``netstates discover`` writes.
-PRIM_TRAJECTORY, PRIM_BOX, FEATURE_SCORES, DISCOVER_JSON = (
-    "prim-trajectory.csv",
-    "prim-box.csv",
-    "feature-scores.csv",
-    "discover.json",
-)
+PRIM_TRAJECTORY, PRIM_BOX, FEATURE_SCORES, DISCOVER_JSON = _core.discover_file_names()
 
 
 def _is_lock(name: str) -> bool:

@@ -215,17 +215,12 @@ pub(crate) fn sweep(
     guard(py, || {
         let cli = |e: Error| cli_error(py, e);
         let exec = execution(py, &out, runs, seed, jobs, trajectories, every)?;
-        let design = match design {
-            "grid" => Design::Grid,
-            "lhs" => Design::Lhs,
-            other => {
-                return Err(raise(
-                    py,
-                    "UsageError",
-                    (format!("design must be \"grid\" or \"lhs\", got {other:?}"),),
-                ));
-            }
-        };
+        let design = choice(
+            py,
+            "design",
+            design,
+            &[("grid", Design::Grid), ("lhs", Design::Lhs)],
+        )?;
         let (s, factors) =
             study_scenario_of(&scenario.inner, &overrides(set), &exec, "--set").map_err(cli)?;
         let sweep = Sweep::prepare(s, &factors, design, samples, &metrics).map_err(cli)?;
@@ -272,19 +267,12 @@ pub(crate) fn sensitivity(
     guard(py, || {
         let cli = |e: Error| cli_error(py, e);
         let exec = execution(py, &out, runs, seed, jobs, trajectories, every)?;
-        let method = match method {
-            "sobol" => Method::Sobol,
-            "morris" => Method::Morris,
-            other => {
-                return Err(raise(
-                    py,
-                    "UsageError",
-                    (format!(
-                        "method must be \"sobol\" or \"morris\", got {other:?}"
-                    ),),
-                ));
-            }
-        };
+        let method = choice(
+            py,
+            "method",
+            method,
+            &[("sobol", Method::Sobol), ("morris", Method::Morris)],
+        )?;
         let set = overrides(set);
         let params = overrides(params);
         let (s, fixed) = study_scenario_of(&scenario.inner, &set, &exec, "--set").map_err(cli)?;
@@ -366,11 +354,41 @@ pub(crate) fn study_file_names() -> [&'static str; 7] {
     ]
 }
 
+/// The files `netstates discover` writes, as `(prim trajectory, prim box, feature scores,
+/// discover.json)`.
+#[pyfunction]
+pub(crate) fn discover_file_names() -> [&'static str; 4] {
+    [
+        store::PRIM_TRAJECTORY_CSV,
+        store::PRIM_BOX_CSV,
+        store::FEATURE_SCORES_CSV,
+        store::DISCOVER_JSON,
+    ]
+}
+
+/// The value that `given` names among `options`, or a `UsageError` "WHAT must be "a" or "b",
+/// got ...".
+fn choice<T: Copy>(py: Python<'_>, what: &str, given: &str, options: &[(&str, T)]) -> PyResult<T> {
+    if let Some((_, v)) = options.iter().find(|(name, _)| *name == given) {
+        return Ok(*v);
+    }
+    let names: Vec<String> = options.iter().map(|(n, _)| format!("{n:?}")).collect();
+    Err(raise(
+        py,
+        "UsageError",
+        (format!(
+            "{what} must be {}, got {given:?}",
+            names.join(" or ")
+        ),),
+    ))
+}
+
 /// Adds the studies to the module.
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sweep, m)?)?;
     m.add_function(wrap_pyfunction!(sensitivity, m)?)?;
     m.add_function(wrap_pyfunction!(discover, m)?)?;
     m.add_function(wrap_pyfunction!(study_file_names, m)?)?;
+    m.add_function(wrap_pyfunction!(discover_file_names, m)?)?;
     Ok(())
 }

@@ -54,3 +54,13 @@ pub const SECOND_ORDER_CSV: &str = "second-order.csv";
 pub const POINTS_CSV: &str = "points.csv";
 /// A study's HTML report.
 pub const REPORT_HTML: &str = "report.html";
+/// `discover`'s folder in the directory it reads, unless `--out` says another.
+pub const DISCOVER: &str = "discover";
+/// `discover`'s PRIM peeling trajectory, a box per row.
+pub const PRIM_TRAJECTORY_CSV: &str = "prim-trajectory.csv";
+/// `discover`'s chosen box: each restricted input and its limits.
+pub const PRIM_BOX_CSV: &str = "prim-box.csv";
+/// `discover`'s feature scores: every input for the condition and every metric.
+pub const FEATURE_SCORES_CSV: &str = "feature-scores.csv";
+/// All of `discover`'s findings in one file.
+pub const DISCOVER_JSON: &str = "discover.json";

@@ -140,15 +140,15 @@ pub fn discover_into(
 
     let names: Vec<String> = cases.inputs.iter().map(|i| i.name.clone()).collect();
     write(
-        &out.join("prim-trajectory.csv"),
+        &out.join(store::PRIM_TRAJECTORY_CSV),
         &export::prim_trajectory_csv(&trajectory),
     )?;
     write(
-        &out.join("prim-box.csv"),
+        &out.join(store::PRIM_BOX_CSV),
         &export::prim_box_csv(&names, chosen, &trajectory[chosen]),
     )?;
     write(
-        &out.join("feature-scores.csv"),
+        &out.join(store::FEATURE_SCORES_CSV),
         &export::feature_scores_csv(&names, &scores),
     )?;
     let json = export::discover_json(
@@ -159,7 +159,7 @@ pub fn discover_into(
         chosen,
         &scores,
     );
-    write(&out.join("discover.json"), &json)?;
+    write(&out.join(store::DISCOVER_JSON), &json)?;
     let html = discover_html::render(source, &condition, &cases, &trajectory, chosen, &scores);
     write(report, &html)?;
     Ok(Discovery {
@@ -178,7 +178,7 @@ pub fn discover(args: &DiscoverArgs) -> Result<(), Error> {
     let out = args
         .out
         .clone()
-        .unwrap_or_else(|| args.dir.join("discover"));
+        .unwrap_or_else(|| args.dir.join(store::DISCOVER));
     let report = args
         .report
         .clone()
