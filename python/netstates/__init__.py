@@ -179,19 +179,30 @@ def bundled() -> list:
     return list(_core.bundled_names())
 
 
-class Result:
-    """A finished experiment: the files ``netstates run`` writes, and DataFrames of them.
+def _write_tree(files: Mapping[str, bytes], directory: Any, force: bool, what: str) -> str:
+    """Writes ``files`` (relative paths) under ``directory``; refuses to replace a file
+    without ``force``."""
+    directory = _path(directory, f"{what}'s directory")
+    existing = [n for n in files if os.path.exists(os.path.join(directory, n))]
+    if existing and not force:
+        shown = ", ".join(sorted(existing)[:3]) + (", ..." if len(existing) > 3 else "")
+        raise UsageError(
+            f"{directory} already holds {shown}; choose another directory, or pass "
+            f"force=True to replace it"
+        )
+    for name, data in files.items():
+        path = os.path.join(directory, *name.split("/"))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(data)
+    return directory
 
-    ``runs`` is ``runs.csv`` (run, seed, the uncertain inputs, the metrics), ``summary``
-    one row per metric (``summary.json``), ``trajectories`` and ``trajectory_summary`` the
-    trajectory files (None without ``trajectories=True``). Numbers are parsed with
-    round-trip precision: every value is the f64 the engine computed.
-    """
 
-    def __init__(self, scenario: Scenario, files: Mapping[str, bytes], seconds: float):
-        self.scenario = scenario
+class _Files:
+    """Files kept from a directory, with DataFrames of its CSVs (round-trip floats)."""
+
+    def __init__(self, files: Mapping[str, bytes]):
         self.files = dict(files)
-        self.seconds = seconds
         self._frames: dict = {}
 
     def _csv(self, name: str):
@@ -204,6 +215,21 @@ class Result:
                 io.BytesIO(self.files[name]), float_precision="round_trip"
             )
         return self._frames[name]
+
+
+class Result(_Files):
+    """A finished experiment: the files ``netstates run`` writes, and DataFrames of them.
+
+    ``runs`` is ``runs.csv`` (run, seed, the uncertain inputs, the metrics), ``summary``
+    one row per metric (``summary.json``), ``trajectories`` and ``trajectory_summary`` the
+    trajectory files (None without ``trajectories=True``). Numbers are parsed with
+    round-trip precision: every value is the f64 the engine computed.
+    """
+
+    def __init__(self, scenario: Scenario, files: Mapping[str, bytes], seconds: float):
+        super().__init__(files)
+        self.scenario = scenario
+        self.seconds = seconds
 
     @property
     def runs(self):
@@ -246,18 +272,7 @@ class Result:
         """Writes the experiment's files into ``directory`` (made if missing), the same
         bytes as ``netstates run --out DIRECTORY``. A file already there is replaced only
         with ``force=True``. Returns the directory."""
-        directory = _path(directory, "save's directory")
-        existing = [n for n in self.files if os.path.exists(os.path.join(directory, n))]
-        if existing and not force:
-            raise UsageError(
-                f"{directory} already holds {', '.join(sorted(existing))}; choose another "
-                f"directory, or pass force=True to replace it"
-            )
-        os.makedirs(directory, exist_ok=True)
-        for name, data in self.files.items():
-            with open(os.path.join(directory, name), "wb") as f:
-                f.write(data)
-        return directory
+        return _write_tree(self.files, directory, force, "save")
 
     def __repr__(self) -> str:
         return (

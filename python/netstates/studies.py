@@ -7,7 +7,6 @@ Each call plays into a temporary directory through the library calls the command
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import tempfile
@@ -20,10 +19,12 @@ from . import (
     Result,
     Scenario,
     _core,
+    _Files,
     _path,
     _progress_bar,
     _set_value,
     _whole,
+    _write_tree,
     load,
 )
 from ._errors import ArgumentTypeError, UsageError
@@ -62,42 +63,8 @@ def _read_tree(root: str) -> dict:
     return files
 
 
-def _write_tree(files: Mapping[str, bytes], directory: Any, force: bool, what: str) -> str:
-    """Writes ``files`` (relative paths) under ``directory``; refuses to replace a file
-    without ``force``."""
-    directory = _path(directory, f"{what}'s directory")
-    existing = [n for n in files if os.path.exists(os.path.join(directory, n))]
-    if existing and not force:
-        shown = ", ".join(sorted(existing)[:3]) + (", ..." if len(existing) > 3 else "")
-        raise UsageError(
-            f"{directory} already holds {shown}; choose another directory, or pass "
-            f"force=True to replace it"
-        )
-    for name, data in files.items():
-        path = os.path.join(directory, *name.split("/"))
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as f:
-            f.write(data)
-    return directory
-
-
-class _Files:
-    """Files kept from a directory, with DataFrames of its CSVs (round-trip floats)."""
-
-    def __init__(self, files: Mapping[str, bytes]):
-        self.files = dict(files)
-        self._frames: dict = {}
-
-    def _csv(self, name: str):
-        if name not in self.files:
-            return None
-        if name not in self._frames:
-            import pandas as pd
-
-            self._frames[name] = pd.read_csv(
-                io.BytesIO(self.files[name]), float_precision="round_trip"
-            )
-        return self._frames[name]
+class _Reported(_Files):
+    """Files with an HTML report."""
 
     def report(self, path: Any) -> str:
         """Writes the HTML report, the bytes the command writes. Returns the path."""
@@ -107,7 +74,7 @@ class _Files:
         return path
 
 
-class StudyResult(_Files):
+class StudyResult(_Reported):
     """A finished sweep or sensitivity analysis: the files of its directory and DataFrames.
 
     ``points`` is ``sweep.csv`` (a sweep) or ``points.csv`` (a sensitivity analysis): one
@@ -167,7 +134,7 @@ class StudyResult(_Files):
         )
 
 
-class DiscoverResult(_Files):
+class DiscoverResult(_Reported):
     """What ``netstates discover`` writes: ``trajectory`` (PRIM's peeling trajectory,
     ``prim-trajectory.csv``), ``box`` (the chosen box's limits, ``prim-box.csv``),
     ``features`` (every input's score for the condition and each metric,
