@@ -323,3 +323,50 @@ fn metrics_by_hand_at_the_start() {
     assert_eq!(m[14], 0.5, "one of two governments has an ambassador");
     assert_eq!(Phase::ALL.len(), 10);
 }
+
+#[test]
+fn a_campaign_past_one_batch_moves_what_one_draw_after_another_would() {
+    // One NGO, one pair, 700 citizens reached of 1000: the draws come in batches of 256
+    // (three of them) and must be those, and the sums those, of the plain loop below.
+    let s = scenario(
+        r#"
+[scenario]
+name = "t"
+rounds = 1
+[[issue]]
+id = "a"
+[[government]]
+id = "g"
+citizens = 1000
+[[ngo]]
+id = "n"
+budget = 1400
+ideal = { a = 0.9 }
+targets = ["g"]
+campaign_share = 0.5
+[model.campaigns]
+cost_per_citizen = 1
+persuasion = 0.3
+"#,
+    );
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    let mut w = World::new(&s, &mut rng);
+    w.start_round();
+    let (mut opinions, mut mean, mut plain_rng) = (w.opinions[0].clone(), w.mean[0], rng.clone());
+    w.campaigns(&mut rng);
+
+    let mut moved = 0.0;
+    for _ in 0..700 {
+        let i = super::index(&mut plain_rng, 1000);
+        let step = 0.3 * (0.9 - opinions[i]);
+        opinions[i] += step;
+        moved += step;
+    }
+    mean += moved / 1000.0;
+    assert_eq!(w.opinions[0], opinions);
+    assert_eq!(w.mean[0].to_bits(), mean.to_bits());
+    assert_eq!(
+        rng, plain_rng,
+        "the stream is left where the plain loop leaves it"
+    );
+}
