@@ -4,7 +4,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 
 import pytest
@@ -12,44 +11,67 @@ import pytest
 import netstates
 from netstates import _core
 
-CHILD = textwrap.dedent(
-    """
-    import signal, sys, time
-    import netstates
-    # Python leaves SIGINT ignored when it starts ignored, as in a job started with `&` by a
-    # non-interactive shell; a notebook's kernel has the handler, so install it.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    s = netstates.load("baseline")
-    print("ready", flush=True)
-    t = time.monotonic()
-    try:
-        netstates.run(s, runs=500_000, seed=1, jobs=2, progress=False)
-    except KeyboardInterrupt:
-        print(f"interrupted after {time.monotonic() - t:.2f} s", flush=True)
-        sys.exit(42)
-    print("finished", flush=True)
-    """
-)
+CHILD = """
+import signal, sys, time
+import netstates
+# Python leaves SIGINT ignored when it starts ignored, as in a job started with `&` by a
+# non-interactive shell; a notebook's kernel has the handler, so install it.
+signal.signal(signal.SIGINT, signal.default_int_handler)
+s = netstates.load("baseline")
+print("ready", flush=True)
+t = time.monotonic()
+try:
+    {call}
+except KeyboardInterrupt:
+    print(f"interrupted after {{time.monotonic() - t:.2f}} s", flush=True)
+    sys.exit(42)
+print("finished", flush=True)
+"""
 
 
-def test_sigint_raises_keyboard_interrupt_promptly():
+def interrupt(call: str, after: float, timeout: float):
+    """Runs ``call`` (on the baseline scenario ``s``) in a child Python, sends it a real
+    SIGINT ``after`` seconds into it, and returns (exit status, stdout, stderr, seconds
+    from the signal to the child's exit)."""
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-c", CHILD.format(call=call)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         assert child.stdout.readline().strip() == "ready"
-        time.sleep(1.0)  # well into the runs (500000 take minutes)
+        time.sleep(after)
         sent = time.monotonic()
         child.send_signal(signal.SIGINT)
-        out, err = child.communicate(timeout=20)
+        out, err = child.communicate(timeout=timeout)
         stopped = time.monotonic() - sent
     finally:
         if child.poll() is None:
             child.kill()
-    assert child.returncode == 42, (out, err)
+    return child.returncode, out, err, stopped
+
+
+def test_sigint_raises_keyboard_interrupt_promptly():
+    # 1 s is well into the runs (500000 take minutes).
+    code, out, err, stopped = interrupt(
+        "netstates.run(s, runs=500_000, seed=1, jobs=2, progress=False)", 1.0, 20
+    )
+    assert code == 42, (out, err)
     assert out.startswith("interrupted after"), out
     # A block of runs lasts well under a second; the bound leaves room for a loaded machine.
     assert stopped < 10.0, f"took {stopped:.1f} s to stop"
+
+
+def test_sigint_stops_a_sweep_with_keyboard_interrupt():
+    code, out, err, _ = interrupt(
+        'netstates.sweep(s, set={"government.*.capacity": "0.3..0.9:50"}, runs=100_000, '
+        "seed=1, jobs=2, progress=False)",
+        1.5,
+        30,
+    )
+    assert code == 42, (out, err)
+    assert out.startswith("interrupted"), out
 
 
 def test_an_exception_in_the_polling_loop_stops_the_runs():

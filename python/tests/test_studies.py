@@ -5,11 +5,6 @@ import csv
 import io
 import json
 import math
-import signal
-import subprocess
-import sys
-import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -291,37 +286,3 @@ def test_bad_argument_types_raise_argument_type_errors():
             call()
     with pytest.raises(netstates.UsageError, match="grid"):
         netstates.sweep("baseline", set={CAPACITY: "0..1:3"}, design="sobol")
-
-
-CHILD = textwrap.dedent(
-    """
-    import signal, sys
-    import netstates
-    # A shell may start the tests with SIGINT ignored; the child takes Python's own handler.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    print("ready", flush=True)
-    try:
-        netstates.sweep("baseline", set={"government.*.capacity": "0.3..0.9:50"},
-                        runs=100_000, seed=1, jobs=2, progress=False)
-    except KeyboardInterrupt:
-        print("interrupted", flush=True)
-        sys.exit(42)
-    print("finished", flush=True)
-    """
-)
-
-
-def test_sigint_stops_a_sweep_with_keyboard_interrupt():
-    child = subprocess.Popen(
-        [sys.executable, "-c", CHILD], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        assert child.stdout.readline().strip() == "ready"
-        time.sleep(1.5)
-        child.send_signal(signal.SIGINT)
-        out, err = child.communicate(timeout=30)
-    finally:
-        if child.poll() is None:
-            child.kill()
-    assert child.returncode == 42, (out, err)
-    assert out.startswith("interrupted"), out
