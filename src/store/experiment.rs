@@ -448,7 +448,8 @@ pub fn run(
         }
     };
     sweep_temporaries(dir, true);
-    // The directory's name made durable: `lock` created a new one with its parent synced.
+    // Makes the directory's name durable when it was already there (made by someone else,
+    // perhaps never synced); a new one was made by `lock`, which synced its parent.
     if existed && let Some(up) = dir.parent() {
         let _ = sync_dir(if up.as_os_str().is_empty() {
             Path::new(".")
